@@ -1,0 +1,17 @@
+//! Chapter 01, methodology: how to measure, and how far to trust a measurement.
+//!
+//! The chapter's experiments share three pieces of code, one module each:
+//!
+//! - [`workload`]: deterministic inputs and the functions under measurement.
+//! - [`placement`]: one kernel run over buffers whose relative placement changes while the code
+//!   and the values stay the same.
+//! - [`stats`]: the statistics the chapter explains (median, spread, bootstrap confidence
+//!   intervals, comparing two versions, Amdahl's law), written out so that they can be read.
+//!
+//! [`cases`] lists the cases that both benchmark harnesses run, so that a wall-clock number and
+//! an instruction count with the same id always describe the same work.
+
+pub mod cases;
+pub mod placement;
+pub mod stats;
+pub mod workload;
