@@ -4,10 +4,11 @@
 use std::hint::black_box;
 
 use benchkit::criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
-use ch01::cases::{PLACEMENT_LEN, PLACEMENT_OFFSETS, SAMPLE_COUNTS, SORT_LEN, SORT_SEED, placement_case};
-use ch01::placement::Placement;
+use ch01::cases::{PITCHES, SAMPLE_COUNTS, SORT_LEN, SORT_SEED, pitch_case};
+use ch01::layout::Grid;
 use ch01::workload::{SortAlgo, random_u32s, sort_workload};
 
+// ANCHOR: wall
 /// One sort of fresh input; the copy of the input is made outside the timed region.
 fn bench_sort(b: &mut benchkit::criterion::Bencher<'_>, input: &[u32], algo: SortAlgo) {
     b.iter_batched_ref(
@@ -16,6 +17,7 @@ fn bench_sort(b: &mut benchkit::criterion::Bencher<'_>, input: &[u32], algo: Sor
         BatchSize::SmallInput,
     );
 }
+// ANCHOR_END: wall
 
 fn spread(c: &mut Criterion) {
     let input = random_u32s(SORT_LEN, SORT_SEED);
@@ -45,12 +47,12 @@ fn compare(c: &mut Criterion) {
     g.finish();
 }
 
-fn placement(c: &mut Criterion) {
-    let mut g = c.benchmark_group("placement");
-    for off in PLACEMENT_OFFSETS {
-        let mut p = Placement::new(PLACEMENT_LEN, off);
-        g.bench_function(BenchmarkId::new("scale", placement_case(off)), |b| {
-            b.iter(|| p.run(black_box(1.5)))
+fn layout(c: &mut Criterion) {
+    let mut g = c.benchmark_group("layout");
+    for pitch in PITCHES {
+        let grid = Grid::new(pitch);
+        g.bench_function(BenchmarkId::new("column_sums", pitch_case(pitch)), |b| {
+            b.iter(|| black_box(black_box(&grid).run()))
         });
     }
     g.finish();
@@ -59,6 +61,6 @@ fn placement(c: &mut Criterion) {
 criterion_group! {
     name = ch01;
     config = benchkit::config();
-    targets = spread, samples, compare, placement
+    targets = spread, samples, compare, layout
 }
 criterion_main!(ch01);

@@ -11,16 +11,11 @@ pub const SORT_SEED: u64 = 0x5eed_0001;
 /// Criterion sample counts for the sample-count experiment.
 pub const SAMPLE_COUNTS: [usize; 5] = [10, 20, 40, 80, 160];
 
-/// How many separate callgrind runs the spread experiment makes of the same sort.
-pub const CALLGRIND_RUNS: usize = 5;
+/// Row pitches of the layout experiment's grid, in bytes: the distance from the start of one
+/// row to the start of the next. Each row holds one 64-byte line of values; the rest is padding.
+pub const PITCHES: [usize; 11] = [64, 68, 128, 256, 512, 1024, 1088, 2048, 2112, 4096, 4160];
 
-/// Elements of `f32` copied by the placement kernel: 16 KiB in, 16 KiB out, both in L1.
-pub const PLACEMENT_LEN: usize = 4096;
-
-/// Byte distances, modulo one 4 KiB page, between the output and the input buffer.
-pub const PLACEMENT_OFFSETS: [usize; 12] = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 3072, 4032, 4080];
-
-/// The id of a placement case, as both harnesses name it.
-pub fn placement_case(offset: usize) -> String {
-    format!("off{offset}")
+/// The id of a layout case, as both harnesses name it.
+pub fn pitch_case(pitch: usize) -> String {
+    format!("pitch{pitch}")
 }

@@ -3,8 +3,8 @@
 //! The chapter's experiments share three pieces of code, one module each:
 //!
 //! - [`workload`]: deterministic inputs and the functions under measurement.
-//! - [`placement`]: one kernel run over buffers whose relative placement changes while the code
-//!   and the values stay the same.
+//! - [`layout`]: one kernel run over data whose layout changes while the code and the values
+//!   stay the same.
 //! - [`stats`]: the statistics the chapter explains (median, spread, bootstrap confidence
 //!   intervals, comparing two versions, Amdahl's law), written out so that they can be read.
 //!
@@ -12,6 +12,6 @@
 //! an instruction count with the same id always describe the same work.
 
 pub mod cases;
-pub mod placement;
+pub mod layout;
 pub mod stats;
 pub mod workload;

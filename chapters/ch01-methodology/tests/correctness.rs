@@ -1,0 +1,158 @@
+//! Chapter 01's code against simple models: the statistics against their definitions, the
+//! workloads against the standard library, the layout kernel against a naive sum.
+
+use ch01::cases::{PITCHES, SAMPLE_COUNTS, pitch_case};
+use ch01::layout::{COLS, Grid, ROWS, column_sums};
+use ch01::stats::{amdahl, bootstrap_median_ci, compare_medians, mad, mean, median, quantile};
+use ch01::workload::{SortAlgo, SplitMix64, random_u32s, sort_workload};
+use proptest::prelude::*;
+
+fn samples() -> impl Strategy<Value = Vec<f64>> {
+    prop::collection::vec(1.0f64..1e6, 1..60)
+}
+
+proptest! {
+    #[test]
+    fn median_is_the_middle_order_statistic(xs in samples()) {
+        let mut s = xs.clone();
+        s.sort_by(f64::total_cmp);
+        let n = s.len();
+        let model = if n % 2 == 1 { s[n / 2] } else { (s[n / 2 - 1] + s[n / 2]) / 2.0 };
+        prop_assert_eq!(median(&xs), model);
+        let below = xs.iter().filter(|&&x| x <= median(&xs)).count();
+        prop_assert!(2 * below >= n);
+    }
+
+    #[test]
+    fn quantiles_are_monotone_and_bounded(xs in samples(), a in 0.0f64..=1.0, b in 0.0f64..=1.0) {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        prop_assert!(quantile(&xs, lo) <= quantile(&xs, hi));
+        let min = xs.iter().copied().fold(f64::MAX, f64::min);
+        let max = xs.iter().copied().fold(f64::MIN, f64::max);
+        prop_assert_eq!(quantile(&xs, 0.0), min);
+        prop_assert_eq!(quantile(&xs, 1.0), max);
+        prop_assert!((quantile(&xs, 0.5) - median(&xs)).abs() <= 1e-9 * max);
+    }
+
+    #[test]
+    fn one_outlier_moves_the_mean_but_barely_the_median(xs in prop::collection::vec(100.0f64..200.0, 11..40)) {
+        let mut with = xs.clone();
+        with.push(1e9);
+        prop_assert!(mean(&with) > 1e9 / with.len() as f64);
+        prop_assert!(median(&with) <= 200.0);
+        prop_assert!(mad(&with) <= 100.0);
+    }
+
+    #[test]
+    fn bootstrap_interval_is_ordered_and_within_the_data(xs in samples(), seed in any::<u64>()) {
+        let ci = bootstrap_median_ci(&xs, 200, 0.95, seed);
+        let min = xs.iter().copied().fold(f64::MAX, f64::min);
+        let max = xs.iter().copied().fold(f64::MIN, f64::max);
+        prop_assert!(min <= ci.lo && ci.lo <= ci.hi && ci.hi <= max);
+        prop_assert!(ci.half_width() >= 0.0);
+    }
+
+    #[test]
+    fn a_version_compared_with_itself_is_not_different(xs in prop::collection::vec(1.0f64..1e3, 2..40), seed in any::<u64>()) {
+        let (ratio, ci) = compare_medians(&xs, &xs, 300, seed);
+        prop_assert_eq!(ratio, 1.0);
+        prop_assert!(ci.contains(1.0));
+    }
+
+    #[test]
+    fn amdahl_is_bounded_by_the_serial_part(p in 0.0f64..0.99, s in 1.0f64..1e6) {
+        let speedup = amdahl(p, s);
+        prop_assert!(speedup >= 1.0 - 1e-12);
+        prop_assert!(speedup <= 1.0 / (1.0 - p) + 1e-9);
+        prop_assert!(amdahl(p, s * 2.0) >= speedup);
+    }
+
+    #[test]
+    fn both_sorts_sort_and_agree(v in prop::collection::vec(any::<u32>(), 0..500)) {
+        let mut a = v.clone();
+        let mut b = v.clone();
+        let mut model = v.clone();
+        model.sort();
+        let ca = sort_workload(&mut a, SortAlgo::Stable);
+        let cb = sort_workload(&mut b, SortAlgo::Unstable);
+        prop_assert_eq!(&a, &model);
+        prop_assert_eq!(&b, &model);
+        prop_assert_eq!(ca, cb);
+    }
+
+    #[test]
+    fn below_stays_below(seed in any::<u64>(), n in 1u64..u64::MAX) {
+        let mut r = SplitMix64::new(seed);
+        for _ in 0..16 {
+            prop_assert!(r.below(n) < n);
+        }
+    }
+}
+
+#[test]
+fn the_checksum_notices_a_misordering() {
+    let mut v = vec![3, 1, 2];
+    let sorted = sort_workload(&mut v, SortAlgo::Unstable);
+    // Position-weighted: 1*1 + 2*2 + 3*3.
+    assert_eq!(sorted, 14);
+    assert_ne!(sorted, 1 * 2 + 2 * 1 + 3 * 3);
+}
+
+#[test]
+fn splitmix64_matches_its_reference_sequence() {
+    // First outputs of SplitMix64 from seed 0, as published with the algorithm.
+    let mut r = SplitMix64::new(0);
+    assert_eq!(r.next_u64(), 0xe220_a839_7b1d_cdaf);
+    assert_eq!(r.next_u64(), 0x6e78_9e6a_a1b9_65f4);
+    assert_eq!(random_u32s(4, 7), random_u32s(4, 7));
+}
+
+#[test]
+fn medians_and_amdahl_on_known_values() {
+    assert_eq!(median(&[5.0, 1.0, 3.0]), 3.0);
+    assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+    assert_eq!(mad(&[1.0, 2.0, 3.0, 4.0, 100.0]), 1.0);
+    assert_eq!(amdahl(0.0, 10.0), 1.0);
+    assert_eq!(amdahl(1.0, 4.0), 4.0);
+    assert_eq!(amdahl(0.5, f64::INFINITY), 2.0);
+}
+
+#[test]
+fn column_sums_match_a_naive_sum_at_every_pitch() {
+    for pitch in PITCHES {
+        let grid = Grid::new(pitch);
+        assert_eq!(grid.pitch_bytes(), pitch);
+        let mut model = [0u32; COLS];
+        for (c, m) in model.iter_mut().enumerate() {
+            *m = (0..ROWS).map(|r| (r * COLS + c) as u32).sum();
+        }
+        assert_eq!(grid.run(), model, "pitch {pitch}");
+    }
+    let data: Vec<u32> = (0..32).collect();
+    let sums = column_sums(&data, 16);
+    assert_eq!(sums[0], 16);
+    assert_eq!(sums[15], 15 + 31);
+}
+
+#[test]
+#[should_panic(expected = "not a whole number of u32")]
+fn a_pitch_shorter_than_a_row_is_refused() {
+    let _ = Grid::new(32);
+}
+
+#[test]
+fn case_lists_are_well_formed() {
+    assert!(PITCHES.windows(2).all(|w| w[0] < w[1]));
+    assert!(PITCHES.iter().all(|p| p % 4 == 0 && *p >= COLS * 4));
+    assert_eq!(pitch_case(4096), "pitch4096");
+    assert!(SAMPLE_COUNTS.windows(2).all(|w| w[0] < w[1]) && SAMPLE_COUNTS[0] >= 10);
+}
+
+#[test]
+fn the_amdahl_question_has_the_answer_the_page_gives() {
+    // Question 5 of the chapter: a fifth of the time, made ten times faster.
+    let bound = 1.0 / (1.0 - 0.2);
+    assert!((amdahl(0.2, f64::INFINITY) - bound).abs() < 1e-12);
+    assert!(amdahl(0.2, 10.0) < bound);
+    assert!((bound - 1.25).abs() < 1e-12);
+}

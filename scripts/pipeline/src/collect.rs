@@ -1,0 +1,160 @@
+//! Collect: criterion's and gungraun's output for one chapter into one [`Results`].
+//!
+//! Criterion writes `<CRITERION_HOME>/<group>/<function>/<case>/new/{benchmark,estimates,sample}.json`
+//! (pinned at criterion 0.8.2). Gungraun writes `target/gungraun/<package>/<bench>/<group>/<function>.<id>/summary.json`
+//! (schema 7, gungraun 0.20.0) when `GUNGRAUN_SAVE_SUMMARY=json` is set.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::fsutil::list_files;
+use crate::machine::Machine;
+use crate::results::{Bench, Results, SCHEMA_VERSION, Wall};
+
+#[derive(Deserialize)]
+struct CriterionBenchmark {
+    full_id: String,
+}
+
+#[derive(Deserialize)]
+struct Estimate {
+    point_estimate: f64,
+    confidence_interval: Interval,
+}
+
+#[derive(Deserialize)]
+struct Interval {
+    lower_bound: f64,
+    upper_bound: f64,
+}
+
+#[derive(Deserialize)]
+struct Estimates {
+    mean: Estimate,
+    median: Estimate,
+    std_dev: Estimate,
+    median_abs_dev: Estimate,
+}
+
+#[derive(Deserialize)]
+struct Sample {
+    iters: Vec<f64>,
+    times: Vec<f64>,
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not criterion 0.8 output this pipeline understands: delete the directory and run the benchmark again",
+            path.display()
+        )
+    })
+}
+
+/// Reads every benchmark below a criterion output directory.
+pub fn criterion_dir(dir: &Path) -> Result<BTreeMap<String, Wall>> {
+    let mut out = BTreeMap::new();
+    for rel in list_files(dir)? {
+        if !rel.ends_with("new/benchmark.json") {
+            continue;
+        }
+        let new = dir.join(&rel).parent().expect("has parent").to_path_buf();
+        let b: CriterionBenchmark = read_json(&new.join("benchmark.json"))?;
+        let e: Estimates = read_json(&new.join("estimates.json"))?;
+        let s: Sample = read_json(&new.join("sample.json"))?;
+        if s.iters.len() != s.times.len() || s.iters.is_empty() {
+            bail!("{}: `iters` and `times` differ in length or are empty: run the benchmark again", new.join("sample.json").display());
+        }
+        let samples = s.iters.iter().zip(&s.times).map(|(i, t)| t / i).collect();
+        out.insert(
+            b.full_id,
+            Wall {
+                median: e.median.point_estimate,
+                median_lo: e.median.confidence_interval.lower_bound,
+                median_hi: e.median.confidence_interval.upper_bound,
+                mean: e.mean.point_estimate,
+                std_dev: e.std_dev.point_estimate,
+                mad: e.median_abs_dev.point_estimate,
+                samples,
+                iterations: s.iters.iter().sum::<f64>() as u64,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// A metric value in a gungraun summary: a plain number, or `{"Int": n}` / `{"Float": x}`.
+fn metric_value(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::Object(m) => m.values().next().and_then(metric_value),
+        _ => None,
+    }
+}
+
+/// Reads every `summary.json` below a gungraun output directory.
+pub fn gungraun_dir(dir: &Path) -> Result<BTreeMap<String, BTreeMap<String, f64>>> {
+    let mut out = BTreeMap::new();
+    for rel in list_files(dir)? {
+        if !rel.ends_with("summary.json") {
+            continue;
+        }
+        let path = dir.join(&rel);
+        let v: Value = read_json(&path)?;
+        let bad = || {
+            format!(
+                "{} is not a gungraun 0.20 summary (schema 7) with callgrind totals: delete it and run the benchmark again",
+                path.display()
+            )
+        };
+        if v.get("version").and_then(Value::as_str) != Some("7") {
+            bail!(bad());
+        }
+        let group = v.get("group").and_then(Value::as_str).with_context(bad)?;
+        let function = v.get("function_name").and_then(Value::as_str).with_context(bad)?;
+        let id = v.get("id").and_then(Value::as_str).with_context(bad)?;
+        let profile = v
+            .get("profiles")
+            .and_then(Value::as_array)
+            .and_then(|p| p.iter().find(|p| p.get("tool").and_then(Value::as_str) == Some("Callgrind")))
+            .with_context(bad)?;
+        let metrics = profile.pointer("/data/total/metrics").and_then(Value::as_object).with_context(bad)?;
+        let mut m = BTreeMap::new();
+        for (name, val) in metrics {
+            if let Some(x) = val.pointer("/values/new").and_then(metric_value) {
+                m.insert(name.clone(), x);
+            }
+        }
+        if !m.contains_key("Ir") {
+            bail!(bad());
+        }
+        out.insert(format!("{group}/{function}/{id}"), m);
+    }
+    Ok(out)
+}
+
+/// Merges both harnesses' output into one results value.
+pub fn collect(chapter: &str, criterion: &Path, gungraun: &Path, machine: Machine) -> Result<Results> {
+    let walls = criterion_dir(criterion)?;
+    let instrs = gungraun_dir(gungraun)?;
+    if walls.is_empty() && instrs.is_empty() {
+        bail!(
+            "no benchmark output for {chapter} in {} or {}: run `scripts/book.sh --chapters {chapter}` (or `cargo bench -p {chapter}` with GUNGRAUN_SAVE_SUMMARY=json)",
+            criterion.display(),
+            gungraun.display()
+        );
+    }
+    let mut benchmarks: BTreeMap<String, Bench> = BTreeMap::new();
+    for (id, w) in walls {
+        benchmarks.entry(id).or_default().wall = Some(w);
+    }
+    for (id, m) in instrs {
+        benchmarks.entry(id).or_default().instr = Some(m);
+    }
+    Ok(Results { schema: SCHEMA_VERSION, chapter: chapter.to_string(), machine, benchmarks })
+}

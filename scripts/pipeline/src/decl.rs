@@ -1,0 +1,378 @@
+//! A chapter's declarations (`chapters/chNN-slug/figures.toml`): its figures, tables and
+//! claims, as data. Everything here names benchmarks by id and metrics by name; [`Decl::validate`]
+//! checks every name against a results file before anything is drawn.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+use crate::results::{Results, WALL_METRICS, is_instr_metric};
+
+/// All declarations of one chapter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decl {
+    /// Figures, drawn as SVG.
+    #[serde(default)]
+    pub figure: Vec<Figure>,
+    /// Tables, written as Markdown.
+    #[serde(default)]
+    pub table: Vec<Table>,
+    /// Quantitative statements checked on every run.
+    #[serde(default)]
+    pub claim: Vec<Claim>,
+    /// Where the declarations were read from (set on load).
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+/// The shape of a figure.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FigureKind {
+    /// The distribution of one benchmark's wall-clock samples.
+    Histogram,
+    /// One or more series of benchmarks against a numeric parameter read from their case ids.
+    Line,
+}
+
+/// A figure.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    /// File name (without extension) of the generated figure, and its anchor.
+    pub id: String,
+    /// Histogram or line.
+    pub kind: FigureKind,
+    /// Title, shown as the caption's first sentence and the SVG's accessible name.
+    pub title: String,
+    /// Label of the x axis.
+    #[serde(default)]
+    pub x_label: Option<String>,
+    /// Label of the y axis (the unit is appended).
+    #[serde(default)]
+    pub y_label: Option<String>,
+    /// Logarithmic x axis.
+    #[serde(default)]
+    pub x_log: bool,
+    /// Logarithmic y axis.
+    #[serde(default)]
+    pub y_log: bool,
+    /// Start the y axis at zero (linear axes only).
+    #[serde(default)]
+    pub y_zero: bool,
+    /// Histogram: the benchmark whose samples are drawn.
+    #[serde(default)]
+    pub bench: Option<String>,
+    /// Histogram: number of bins.
+    #[serde(default)]
+    pub bins: Option<usize>,
+    /// Unit of the plotted values: `ns`, `us`, `ms`, `s`, `pct`, `count`; a time unit is
+    /// chosen from the data when absent.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Line: the series.
+    #[serde(default)]
+    pub series: Vec<Series>,
+}
+
+/// One line of a line figure.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    /// Legend entry.
+    pub label: String,
+    /// Metric plotted (see [`WALL_METRICS`], or a callgrind metric such as `Ir`).
+    pub metric: String,
+    /// Benchmark ids: an exact id or a prefix ending in `*`. The x value of each point is the
+    /// number at the end of its id (`samples/sort/n40` gives 40).
+    pub benches: String,
+    /// Draw the median's 95% interval as error bars (metric `median` only).
+    #[serde(default)]
+    pub error_bars: bool,
+}
+
+/// A table: one row per benchmark, one column per metric.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Table {
+    /// File name (without extension) of the generated table.
+    pub id: String,
+    /// Benchmark ids, exact or a prefix ending in `*`; rows are labelled by their last part
+    /// unless `labels` gives them names.
+    pub rows: Vec<String>,
+    /// Row labels, one per matched benchmark, in order.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// Heading of the first column.
+    #[serde(default)]
+    pub row_heading: Option<String>,
+    /// The columns.
+    pub columns: Vec<Column>,
+}
+
+/// A table column.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    /// Heading.
+    pub label: String,
+    /// Metric shown.
+    pub metric: String,
+    /// Unit, as for figures; `count` for callgrind metrics by default.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Show the value divided by this benchmark's value of the same metric, as `1.23×`.
+    #[serde(default)]
+    pub ratio_to: Option<String>,
+}
+
+/// How a claim turns benchmarks into one number.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimKind {
+    /// `a / b`.
+    Ratio,
+    /// `max / min` over every benchmark `benches` matches.
+    Spread,
+}
+
+/// A comparison operator.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+pub enum Op {
+    /// Less than.
+    #[serde(rename = "<")]
+    Lt,
+    /// Less than or equal.
+    #[serde(rename = "<=")]
+    Le,
+    /// Greater than.
+    #[serde(rename = ">")]
+    Gt,
+    /// Greater than or equal.
+    #[serde(rename = ">=")]
+    Ge,
+    /// Equal (exactly: for instruction counts).
+    #[serde(rename = "==")]
+    Eq,
+}
+
+impl Op {
+    /// Applies the operator.
+    pub fn holds(self, lhs: f64, rhs: f64) -> bool {
+        match self {
+            Op::Lt => lhs < rhs,
+            Op::Le => lhs <= rhs,
+            Op::Gt => lhs > rhs,
+            Op::Ge => lhs >= rhs,
+            Op::Eq => lhs == rhs,
+        }
+    }
+
+    /// How the operator reads on the page.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Lt => "<",
+            Op::Le => "≤",
+            Op::Gt => ">",
+            Op::Ge => "≥",
+            Op::Eq => "=",
+        }
+    }
+}
+
+/// A quantitative statement of the prose, checked against every results file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// File name of the generated badge (`claim-<id>.md`).
+    pub id: String,
+    /// The statement, as the page makes it.
+    pub text: String,
+    /// Ratio or spread.
+    pub kind: ClaimKind,
+    /// The metric compared.
+    pub metric: String,
+    /// Ratio: numerator benchmark.
+    #[serde(default)]
+    pub a: Option<String>,
+    /// Ratio: denominator benchmark.
+    #[serde(default)]
+    pub b: Option<String>,
+    /// Spread: the benchmarks, exact or a prefix ending in `*`.
+    #[serde(default)]
+    pub benches: Option<String>,
+    /// The comparison.
+    pub op: Op,
+    /// The threshold the measured number is compared with.
+    pub value: f64,
+}
+
+impl Claim {
+    /// Whether the claim is over callgrind counts (deterministic, enforced by tests).
+    pub fn is_instr(&self) -> bool {
+        is_instr_metric(&self.metric)
+    }
+}
+
+/// Benchmark ids in `results` matched by `pattern` (an exact id, or a prefix ending in `*`),
+/// sorted by the number at their end when they have one.
+pub fn matching<'a>(results: &'a Results, pattern: &str) -> Vec<&'a str> {
+    let mut ids: Vec<&str> = match pattern.strip_suffix('*') {
+        Some(prefix) => results.benchmarks.keys().filter(|k| k.starts_with(prefix)).map(String::as_str).collect(),
+        None => results.benchmarks.keys().filter(|k| *k == pattern).map(String::as_str).collect(),
+    };
+    ids.sort_by(|a, b| match (trailing_number(a), trailing_number(b)) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        _ => a.cmp(b),
+    });
+    ids
+}
+
+/// The number at the end of a benchmark id (`placement/scale/off256` gives 256).
+pub fn trailing_number(id: &str) -> Option<f64> {
+    let digits: String = id.chars().rev().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    digits.chars().rev().collect::<String>().parse().ok()
+}
+
+const UNITS: [&str; 7] = ["ns", "us", "ms", "s", "pct", "count", "x"];
+
+impl Decl {
+    /// Reads a chapter's declarations.
+    pub fn load(path: &Path) -> Result<Decl> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}: every chapter crate declares its figures there", path.display()))?;
+        let mut d: Decl = toml::from_str(&text)
+            .with_context(|| format!("{} is not a valid declarations file (see ARCHITECTURE.md for the format)", path.display()))?;
+        d.path = path.to_path_buf();
+        Ok(d)
+    }
+
+    /// Checks every benchmark id and metric named by the declarations against `results`.
+    pub fn validate(&self, results: &Results, results_path: &Path) -> Result<()> {
+        let file = self.path.display();
+        let fix = format!(
+            "fix the name in {file}, or measure it: `scripts/book.sh --chapters {}` writes a new {}",
+            results.chapter,
+            results_path.display()
+        );
+        let known = || {
+            let ids: Vec<&str> = results.benchmarks.keys().map(String::as_str).collect();
+            ids.join(", ")
+        };
+        let need = |what: &str, pattern: &str, metric: Option<&str>| -> Result<Vec<String>> {
+            let ids = matching(results, pattern);
+            if ids.is_empty() {
+                bail!(
+                    "{file}: {what} names benchmark `{pattern}`, which is not in {} (known: {}): {fix}",
+                    results_path.display(),
+                    known()
+                );
+            }
+            if let Some(m) = metric {
+                if !is_instr_metric(m) && !WALL_METRICS.iter().any(|(w, _)| *w == m) {
+                    bail!("{file}: {what} names metric `{m}`, which is neither a wall-clock metric nor a callgrind count: {fix}");
+                }
+                for id in &ids {
+                    if results.benchmarks[*id].metric(m).is_none() {
+                        bail!(
+                            "{file}: {what} needs metric `{m}` of `{id}`, which {} does not hold ({}): {fix}",
+                            results_path.display(),
+                            if is_instr_metric(m) { "no callgrind run" } else { "no criterion run" }
+                        );
+                    }
+                }
+            }
+            Ok(ids.iter().map(|s| s.to_string()).collect())
+        };
+        let unit_ok = |what: &str, u: &Option<String>| -> Result<()> {
+            if let Some(u) = u
+                && !UNITS.contains(&u.as_str())
+            {
+                bail!("{file}: {what} has unit `{u}`; use one of {}", UNITS.join(", "));
+            }
+            Ok(())
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for f in &self.figure {
+            let what = format!("figure `{}`", f.id);
+            if !seen.insert(f.id.clone()) {
+                bail!("{file}: {what} is declared twice: give each figure, table and claim its own id");
+            }
+            unit_ok(&what, &f.unit)?;
+            match f.kind {
+                FigureKind::Histogram => {
+                    let b = f.bench.as_deref().with_context(|| format!("{file}: {what} is a histogram without `bench`: name the benchmark whose samples it draws"))?;
+                    need(&what, b, Some("median"))?;
+                }
+                FigureKind::Line => {
+                    if f.series.is_empty() {
+                        bail!("{file}: {what} is a line figure without a `[[figure.series]]`: add one");
+                    }
+                    for s in &f.series {
+                        let ids = need(&what, &s.benches, Some(&s.metric))?;
+                        if let Some(id) = ids.iter().find(|id| trailing_number(id).is_none()) {
+                            bail!("{file}: {what}: benchmark `{id}` has no number at the end of its id to place it on the x axis: name its cases like `n40` or `off256`");
+                        }
+                        if s.error_bars && s.metric != "median" {
+                            bail!("{file}: {what}: error bars are the median's interval; set `metric = \"median\"` or drop `error_bars`");
+                        }
+                    }
+                }
+            }
+        }
+        for t in &self.table {
+            let what = format!("table `{}`", t.id);
+            if !seen.insert(t.id.clone()) {
+                bail!("{file}: {what} is declared twice: give each figure, table and claim its own id");
+            }
+            let mut n = 0;
+            for r in &t.rows {
+                for c in &t.columns {
+                    unit_ok(&what, &c.unit)?;
+                    n = need(&what, r, Some(&c.metric))?.len();
+                    if let Some(base) = &c.ratio_to {
+                        need(&what, base, Some(&c.metric))?;
+                    }
+                }
+            }
+            let rows: usize = t.rows.iter().map(|r| matching(results, r).len()).sum();
+            let _ = n;
+            if !t.labels.is_empty() && t.labels.len() != rows {
+                bail!("{file}: {what} has {} labels for {rows} rows: give one label per row", t.labels.len());
+            }
+        }
+        for c in &self.claim {
+            let what = format!("claim `{}`", c.id);
+            if !seen.insert(format!("claim-{}", c.id)) {
+                bail!("{file}: {what} is declared twice");
+            }
+            match c.kind {
+                ClaimKind::Ratio => {
+                    let (Some(a), Some(b)) = (&c.a, &c.b) else {
+                        bail!("{file}: {what} is a ratio but names nothing to compare: set both `a` and `b` to benchmark ids");
+                    };
+                    for id in [a, b] {
+                        if id.ends_with('*') {
+                            bail!("{file}: {what}: a ratio compares two single benchmarks, not `{id}`");
+                        }
+                        need(&what, id, Some(&c.metric))?;
+                    }
+                }
+                ClaimKind::Spread => {
+                    let p = c.benches.as_deref().with_context(|| {
+                        format!("{file}: {what} is a spread but names nothing: set `benches` to the benchmarks it spans")
+                    })?;
+                    if need(&what, p, Some(&c.metric))?.len() < 2 {
+                        bail!("{file}: {what} spans fewer than two benchmarks (`{p}`): a spread needs at least two");
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

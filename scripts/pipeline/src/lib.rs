@@ -1,0 +1,222 @@
+//! The book's pipeline: benchmarks in, tables, figures and checked claims out.
+//!
+//! A number travels `run` → `collect` → `render` → `check` → `build`; `ARCHITECTURE.md` at the
+//! repository root follows one through. The `book` binary drives these stages; the tests drive
+//! them through this library.
+
+pub mod claims;
+pub mod collect;
+pub mod decl;
+pub mod format;
+pub mod fsutil;
+pub mod machine;
+pub mod render;
+pub mod results;
+pub mod run;
+pub mod site;
+pub mod workspace;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::claims::Outcome;
+use crate::decl::Decl;
+use crate::results::Results;
+use crate::workspace::{Chapter, Workspace};
+
+/// Where a chapter's numbers come from when rendering.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// Only the committed reference results (what the published book shows).
+    Reference,
+    /// This machine's latest results where there are any, else the reference; a directory of
+    /// results from another machine can be put first.
+    Local {
+        /// Results to prefer over both (`--results DIR`).
+        extra: Option<PathBuf>,
+    },
+}
+
+/// Finds the results file a chapter is rendered from.
+pub fn results_path(ws: &Workspace, ch: &Chapter, source: &Source) -> Result<PathBuf> {
+    let file = format!("{}.json", ch.package);
+    let mut candidates = Vec::new();
+    if let Source::Local { extra } = source {
+        if let Some(d) = extra {
+            candidates.push(d.join(&file));
+        }
+        candidates.push(ws.local_results().join(&file));
+    }
+    candidates.push(ws.reference_results().join(&file));
+    candidates.iter().find(|p| p.is_file()).cloned().with_context(|| {
+        format!(
+            "no results for {}: looked for {}; measure it with `scripts/book.sh --chapters {}`",
+            ch.package,
+            candidates.iter().map(|p| ws.rel(p)).collect::<Vec<_>>().join(", "),
+            ch.package
+        )
+    })
+}
+
+/// Runs and collects the chosen chapters, writing `<out>/<chapter>.json` for each.
+pub fn measure(ws: &Workspace, chapters: &[Chapter], mode: &str, out: &Path) -> Result<()> {
+    run::ensure_tools(&ws.root)?;
+    for ch in chapters {
+        run::chapter(ws, ch, mode, false)?;
+        let (crit, gung) = ws.bench_output(ch);
+        let results = collect::collect(&ch.package, &crit, &gung, machine::Machine::detect(&ws.root, mode))?;
+        let path = out.join(format!("{}.json", ch.package));
+        // The new results must satisfy the chapter's declarations before they replace old ones.
+        Decl::load(&ch.decl_path())?.validate(&results, &path)?;
+        results.save(&path)?;
+        eprintln!("[{}] results written to {}", ch.package, ws.rel(&path));
+    }
+    Ok(())
+}
+
+/// What rendering produced: the files, and every chapter's claim outcomes.
+pub struct Rendered {
+    /// Relative path and contents of every generated file.
+    pub files: Vec<(PathBuf, String)>,
+    /// Claim outcomes by chapter, with the machine they were measured on.
+    pub outcomes: BTreeMap<String, (String, Vec<Outcome>)>,
+}
+
+/// Renders every chapter from its results (validated against its declarations first).
+pub fn render(ws: &Workspace, source: &Source) -> Result<Rendered> {
+    let mut files = Vec::new();
+    let mut outcomes = BTreeMap::new();
+    let mut sources = String::from("| Chapter | Results file | Machine | Mode | Date |\n|---|---|---|---|---|\n");
+    for ch in ws.chapters()? {
+        let decl = Decl::load(&ch.decl_path())?;
+        let path = results_path(ws, &ch, source)?;
+        let results = Results::load(&path)?;
+        decl.validate(&results, &path)?;
+        let rel = ws.rel(&path);
+        let out = claims::evaluate_all(&decl, &results);
+        files.extend(render::chapter(&ch, &decl, &results, &rel, &out)?);
+        let m = &results.machine;
+        sources += &format!("| {} | `{rel}` | {} | {} | {} |\n", ch.package, format::html(&m.summary()), m.mode, m.day());
+        outcomes.insert(ch.package.clone(), (m.id.clone(), out));
+    }
+    files.push((PathBuf::from("sources.md"), sources));
+    files.push((PathBuf::from("claims.md"), claims_overview(&outcomes)));
+    Ok(Rendered { files, outcomes })
+}
+
+fn claims_overview(outcomes: &BTreeMap<String, (String, Vec<Outcome>)>) -> String {
+    let mut s = String::from("| Chapter | Claim | Measured | Threshold | Kind | Result |\n|---|---|--:|--:|---|---|\n");
+    for (ch, (machine, outs)) in outcomes {
+        for o in outs {
+            s += &format!(
+                "| {ch} | {} | {} | {} | {} | {} on `{machine}` |\n",
+                o.text.replace('|', "\\|"),
+                claims::format_ratio(o.measured),
+                o.threshold,
+                if o.instr { "instructions" } else { "wall clock" },
+                if o.held { "✓ holds" } else { "✗ does not hold" },
+            );
+        }
+    }
+    s
+}
+
+/// Writes rendered files into `dest`, replacing it whole; on error the old `dest` stays.
+pub fn write(rendered: &Rendered, dest: &Path) -> Result<()> {
+    let staging = fsutil::Staging::new(dest)?;
+    for (rel, text) in &rendered.files {
+        let p = staging.path().join(rel);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d)?;
+        }
+        std::fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    staging.commit()
+}
+
+/// Prints every claim's outcome; fails when an instruction-count claim does not hold
+/// (wall-clock claims are reported, never enforced).
+pub fn check(rendered: &Rendered) -> Result<()> {
+    let mut failed = Vec::new();
+    for (ch, (machine, outs)) in &rendered.outcomes {
+        for o in outs {
+            let mark = if o.held { "holds" } else if o.instr { "FAILS" } else { "does not hold (wall clock, reported)" };
+            eprintln!(
+                "claim {ch}/{}: {} = {} ({}) {mark} on {machine}",
+                o.id,
+                o.expression,
+                claims::format_ratio(o.measured),
+                o.threshold
+            );
+            if o.instr && !o.held {
+                failed.push(format!("{ch}/{}", o.id));
+            }
+        }
+    }
+    if !failed.is_empty() {
+        bail!(
+            "instruction-count claims do not hold: {}. Counts are deterministic, so the code or the claim changed: fix the code, or correct the claim in the chapter's figures.toml and its prose",
+            failed.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Counts every chapter's instructions afresh (the gungraun harness only) and enforces its
+/// instruction-count claims on those counts. Wall-clock numbers are taken from the reference
+/// results and not checked.
+pub fn instr_check(ws: &Workspace, chapters: &[Chapter]) -> Result<()> {
+    run::ensure_tools(&ws.root)?;
+    let mut failed = Vec::new();
+    let mut passed = 0;
+    for ch in chapters {
+        let decl = Decl::load(&ch.decl_path())?;
+        if !decl.claim.iter().any(|c| c.is_instr()) {
+            continue;
+        }
+        let path = results_path(ws, ch, &Source::Reference)?;
+        let mut results = Results::load(&path)?;
+        run::chapter(ws, ch, "quick", true)?;
+        let fresh = collect::gungraun_dir(&ws.bench_output(ch).1)?;
+        for (id, bench) in results.benchmarks.iter_mut() {
+            let Some(old) = &bench.instr else { continue };
+            let new = fresh.get(id).with_context(|| {
+                format!("{id} has instruction counts in {} but the instr harness no longer measures it: measure the chapter again", ws.rel(&path))
+            })?;
+            if old.get("Ir") != new.get("Ir") {
+                eprintln!(
+                    "note: {}/{id}: {} instructions now, {} in the reference results (the code changed; re-measure the reference)",
+                    ch.package,
+                    new.get("Ir").copied().unwrap_or(0.0),
+                    old.get("Ir").copied().unwrap_or(0.0)
+                );
+            }
+            bench.instr = Some(new.clone());
+        }
+        decl.validate(&results, &path)?;
+        for c in decl.claim.iter().filter(|c| c.is_instr()) {
+            let o = claims::evaluate(c, &results);
+            eprintln!(
+                "claim {}/{}: {} = {} ({}) {}",
+                ch.package,
+                o.id,
+                o.expression,
+                claims::format_ratio(o.measured),
+                o.threshold,
+                if o.held { "holds" } else { "FAILS" }
+            );
+            if o.held {
+                passed += 1;
+            } else {
+                failed.push(format!("{}/{}", ch.package, o.id));
+            }
+        }
+    }
+    println!("claims: {passed} passed, {} failed", failed.len());
+    if !failed.is_empty() {
+        bail!("instruction-count claims do not hold on fresh counts: {}", failed.join(", "));
+    }
+    Ok(())
+}

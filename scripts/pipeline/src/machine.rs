@@ -1,0 +1,315 @@
+//! What a machine is, read from the system when the benchmarks run, and how it is named.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde::{Deserialize, Serialize};
+
+/// The machine description stored with every results file.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Machine {
+    /// A stable name for results from this kind of machine, e.g.
+    /// `x86_64-intel-xeon-processor-f6m207-2cpu`.
+    pub id: String,
+    /// CPU model as the kernel reports it.
+    pub cpu_model: String,
+    /// `x86_64`, `aarch64`, ...
+    pub arch: String,
+    /// Logical CPUs online.
+    pub logical_cpus: usize,
+    /// Physical cores (distinct core ids per package), when the kernel says.
+    pub physical_cores: Option<usize>,
+    /// NUMA nodes.
+    pub numa_nodes: usize,
+    /// The SIMD extensions present, widest last (`sse4.2`, `avx2`, `avx512f`, `neon`, ...).
+    pub simd: Vec<String>,
+    /// Cache sizes of CPU 0 in bytes: `l1d`, `l1i`, `l2`, `l3`.
+    pub caches: std::collections::BTreeMap<String, u64>,
+    /// Total memory in bytes.
+    pub memory_bytes: u64,
+    /// Hypervisor, if the CPU reports running under one.
+    pub hypervisor: Option<String>,
+    /// Operating system, as `/etc/os-release` names it.
+    pub os: String,
+    /// Kernel release.
+    pub kernel: String,
+    /// `rustc --version`.
+    pub rustc: String,
+    /// `valgrind --version`, if installed.
+    pub valgrind: Option<String>,
+    /// Commit of the repository the benchmarks were built from.
+    pub git_commit: String,
+    /// Whether that checkout had uncommitted changes.
+    pub git_dirty: bool,
+    /// When the run finished, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub date: String,
+    /// `quick` or `full`.
+    pub mode: String,
+}
+
+impl Machine {
+    /// Describes this machine now.
+    pub fn detect(root: &Path, mode: &str) -> Machine {
+        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let field = |name: &str| {
+            cpuinfo
+                .lines()
+                .find(|l| l.split(':').next().map(str::trim) == Some(name))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        };
+        let arch = std::env::consts::ARCH.to_string();
+        let cpu_model = field("model name")
+            .or_else(|| lscpu_field("Model name"))
+            .unwrap_or_else(|| "unknown CPU".to_string());
+        let flags: Vec<String> = field("flags")
+            .or_else(|| field("Features"))
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let simd = ["sse2", "sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "asimd", "sve"]
+            .iter()
+            .filter(|f| flags.iter().any(|x| x == *f))
+            .map(|f| f.replace('_', ".").replace("asimd", "neon"))
+            .collect();
+        let logical_cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let mut core_ids: Vec<(String, String)> = Vec::new();
+        let mut phys = None;
+        for block in cpuinfo.split("\n\n") {
+            let get = |k: &str| {
+                block
+                    .lines()
+                    .find(|l| l.split(':').next().map(str::trim) == Some(k))
+                    .and_then(|l| l.split_once(':'))
+                    .map(|(_, v)| v.trim().to_string())
+            };
+            if let (Some(p), Some(c)) = (get("physical id"), get("core id")) {
+                core_ids.push((p, c));
+            }
+        }
+        if !core_ids.is_empty() {
+            core_ids.sort();
+            core_ids.dedup();
+            phys = Some(core_ids.len());
+        }
+        let numa_nodes = std::fs::read_dir("/sys/devices/system/node")
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| {
+                        let n = e.file_name();
+                        let n = n.to_string_lossy();
+                        n.starts_with("node") && n[4..].chars().all(|c| c.is_ascii_digit())
+                    })
+                    .count()
+            })
+            .unwrap_or(0)
+            .max(1);
+        let memory_bytes = std::fs::read_to_string("/proc/meminfo")
+            .ok()
+            .and_then(|m| {
+                m.lines()
+                    .find(|l| l.starts_with("MemTotal:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kb| kb.parse::<u64>().ok())
+            })
+            .unwrap_or(0)
+            * 1024;
+        let hypervisor = if flags.iter().any(|f| f == "hypervisor") {
+            Some(lscpu_field("Hypervisor vendor").unwrap_or_else(|| "unknown".to_string()))
+        } else {
+            None
+        };
+        let os = std::fs::read_to_string("/etc/os-release")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("PRETTY_NAME="))
+                    .map(|l| l["PRETTY_NAME=".len()..].trim_matches('"').to_string())
+            })
+            .unwrap_or_else(|| std::env::consts::OS.to_string());
+        let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default();
+        let family = field("cpu family");
+        let model = field("model");
+        let id = machine_id(&arch, &cpu_model, family.as_deref(), model.as_deref(), logical_cpus);
+        Machine {
+            id,
+            cpu_model,
+            arch,
+            logical_cpus,
+            physical_cores: phys,
+            numa_nodes,
+            simd,
+            caches: caches(),
+            memory_bytes,
+            hypervisor,
+            os,
+            kernel,
+            rustc: output("rustc", &["--version"]).unwrap_or_else(|| "unknown rustc".to_string()),
+            valgrind: output("valgrind", &["--version"]),
+            git_commit: git(root, &["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".to_string()),
+            git_dirty: git(root, &["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty()),
+            date: utc_now(),
+            mode: mode.to_string(),
+        }
+    }
+
+    /// One line naming the machine, for provenance lines.
+    pub fn summary(&self) -> String {
+        let mut s = format!("{} ({}, {} CPUs", self.cpu_model, self.arch, self.logical_cpus);
+        if let Some(l3) = self.caches.get("l3") {
+            s += &format!(", L3 {}", human_bytes(*l3));
+        }
+        if let Some(h) = &self.hypervisor {
+            s += &format!(", {h} guest");
+        }
+        s + ")"
+    }
+
+    /// The commit, shortened, with `+changes` when the tree was dirty.
+    pub fn short_commit(&self) -> String {
+        let c: String = self.git_commit.chars().take(10).collect();
+        if self.git_dirty { format!("{c}+changes") } else { c }
+    }
+
+    /// The date part of [`Machine::date`].
+    pub fn day(&self) -> &str {
+        self.date.get(..10).unwrap_or(&self.date)
+    }
+}
+
+/// `arch-vendor-model-fFmM-Ncpu`, lower case, for file and directory names.
+pub fn machine_id(arch: &str, cpu_model: &str, family: Option<&str>, model: Option<&str>, cpus: usize) -> String {
+    let cleaned = cpu_model.replace("(R)", " ").replace("(TM)", " ").replace("(tm)", " ").replace("CPU", " ");
+    let mut slug = String::new();
+    for c in cleaned.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_string();
+    let fm = match (family, model) {
+        (Some(f), Some(m)) => format!("-f{f}m{m}"),
+        _ => String::new(),
+    };
+    format!("{arch}-{slug}{fm}-{cpus}cpu")
+}
+
+/// Sizes like `48 KiB`, `2 MiB`.
+pub fn human_bytes(b: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = b as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if (v - v.round()).abs() < 0.05 { format!("{} {}", v.round(), UNITS[u]) } else { format!("{v:.1} {}", UNITS[u]) }
+}
+
+fn caches() -> std::collections::BTreeMap<String, u64> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(dir) = std::fs::read_dir("/sys/devices/system/cpu/cpu0/cache") else { return out };
+    for e in dir.filter_map(Result::ok) {
+        let p = e.path();
+        let read = |f: &str| std::fs::read_to_string(p.join(f)).map(|s| s.trim().to_string()).ok();
+        let (Some(level), Some(kind), Some(size)) = (read("level"), read("type"), read("size")) else { continue };
+        let bytes = parse_size(&size);
+        let name = match (level.as_str(), kind.as_str()) {
+            ("1", "Data") => "l1d".to_string(),
+            ("1", "Instruction") => "l1i".to_string(),
+            (l, _) => format!("l{l}"),
+        };
+        if let Some(b) = bytes {
+            out.insert(name, b);
+        }
+    }
+    out
+}
+
+fn parse_size(s: &str) -> Option<u64> {
+    let (num, mult) = match s.chars().last()? {
+        'K' => (&s[..s.len() - 1], 1024),
+        'M' => (&s[..s.len() - 1], 1024 * 1024),
+        'G' => (&s[..s.len() - 1], 1024 * 1024 * 1024),
+        _ => (s, 1),
+    };
+    num.parse::<u64>().ok().map(|n| n * mult)
+}
+
+fn lscpu_field(name: &str) -> Option<String> {
+    let out = output("lscpu", &[])?;
+    out.lines()
+        .find(|l| l.split(':').next().map(str::trim) == Some(name))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, v)| v.trim().to_string())
+}
+
+fn output(cmd: &str, args: &[&str]) -> Option<String> {
+    let o = Command::new(cmd).args(args).output().ok()?;
+    o.status.success().then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+}
+
+fn git(root: &Path, args: &[&str]) -> Option<String> {
+    let o = Command::new("git").arg("-C").arg(root).args(args).output().ok()?;
+    o.status.success().then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+}
+
+/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`, without a date crate.
+pub fn utc_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format_utc(secs)
+}
+
+/// Formats seconds since the Unix epoch (days-to-civil conversion by Howard Hinnant's method).
+pub fn format_utc(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_dates_match_known_instants() {
+        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(format_utc(1_795_307_520), "2026-11-22T00:32:00Z");
+    }
+
+    #[test]
+    fn machine_ids_are_slugs() {
+        assert_eq!(
+            machine_id("x86_64", "Intel(R) Xeon(R) Processor", Some("6"), Some("207"), 2),
+            "x86_64-intel-xeon-processor-f6m207-2cpu"
+        );
+        assert_eq!(machine_id("aarch64", "Neoverse-N1", None, None, 4), "aarch64-neoverse-n1-4cpu");
+    }
+
+    #[test]
+    fn sizes_read_like_the_kernel_writes_them() {
+        assert_eq!(parse_size("48K"), Some(48 * 1024));
+        assert_eq!(parse_size("2048K"), Some(2 << 20));
+        assert_eq!(human_bytes(2 << 20), "2 MiB");
+        assert_eq!(human_bytes(300 << 20), "300 MiB");
+    }
+}

@@ -1,0 +1,180 @@
+//! The results file: one per chapter and machine, the only thing the render stage reads.
+//!
+//! Schema (version [`SCHEMA_VERSION`]), documented in `ARCHITECTURE.md`:
+//!
+//! ```text
+//! { "schema": 1, "chapter": "ch01", "machine": { ...Machine... },
+//!   "benchmarks": { "<group>/<function>/<case>": { "wall": {...}?, "instr": {...}? } } }
+//! ```
+//!
+//! Times are nanoseconds per iteration. `instr` holds callgrind's metrics by gungraun's names
+//! (`Ir`, `Dr`, `Dw`, `L1hits`, `LLhits`, `RamHits`, `TotalRW`, `EstimatedCycles`, ...).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::machine::Machine;
+
+/// The version this pipeline writes and the newest it reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// All measurements of one chapter on one machine.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Results {
+    /// Schema version; see [`SCHEMA_VERSION`].
+    pub schema: u32,
+    /// Package name of the chapter, `chNN`.
+    pub chapter: String,
+    /// Where and how the numbers were measured.
+    pub machine: Machine,
+    /// Measurements by benchmark id.
+    pub benchmarks: BTreeMap<String, Bench>,
+}
+
+/// What the two harnesses measured for one benchmark id.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Bench {
+    /// Criterion's wall-clock estimates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wall: Option<Wall>,
+    /// Callgrind's counts, by gungraun's metric names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instr: Option<BTreeMap<String, f64>>,
+}
+
+/// Criterion's estimates for one benchmark, in nanoseconds per iteration.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Wall {
+    /// Median of the per-iteration sample times.
+    pub median: f64,
+    /// 95% bootstrap interval of the median, lower bound.
+    pub median_lo: f64,
+    /// 95% bootstrap interval of the median, upper bound.
+    pub median_hi: f64,
+    /// Mean of the per-iteration sample times.
+    pub mean: f64,
+    /// Standard deviation of the per-iteration sample times.
+    pub std_dev: f64,
+    /// Median absolute deviation of the per-iteration sample times.
+    pub mad: f64,
+    /// Per-iteration time of each sample (each sample times a batch of iterations).
+    pub samples: Vec<f64>,
+    /// Iterations timed in all samples together.
+    pub iterations: u64,
+}
+
+/// Wall-clock metric names a declaration may use, with what they mean.
+pub const WALL_METRICS: [(&str, &str); 9] = [
+    ("min", "smallest per-iteration sample time (ns); each sample averages a batch"),
+    ("median", "median time per iteration (ns)"),
+    ("median_lo", "lower bound of the median's 95% interval (ns)"),
+    ("median_hi", "upper bound of the median's 95% interval (ns)"),
+    ("mean", "mean time per iteration (ns)"),
+    ("std_dev", "standard deviation of the samples (ns)"),
+    ("mad", "median absolute deviation of the samples (ns)"),
+    ("ci_rel", "half-width of the median's 95% interval, % of the median"),
+    ("cv", "coefficient of variation of the samples, % (std_dev / mean)"),
+];
+
+/// Whether `metric` is a callgrind count (deterministic) rather than a wall-clock estimate.
+pub fn is_instr_metric(metric: &str) -> bool {
+    !WALL_METRICS.iter().any(|(m, _)| *m == metric) && metric != "samples"
+}
+
+impl Bench {
+    /// The value of `metric` for this benchmark, if it was measured.
+    pub fn metric(&self, metric: &str) -> Option<f64> {
+        if is_instr_metric(metric) {
+            return self.instr.as_ref()?.get(metric).copied();
+        }
+        let w = self.wall.as_ref()?;
+        Some(match metric {
+            "median" => w.median,
+            "min" => w.samples.iter().copied().fold(f64::INFINITY, f64::min),
+            "median_lo" => w.median_lo,
+            "median_hi" => w.median_hi,
+            "mean" => w.mean,
+            "std_dev" => w.std_dev,
+            "mad" => w.mad,
+            "ci_rel" => (w.median_hi - w.median_lo) / 2.0 / w.median * 100.0,
+            "cv" => w.std_dev / w.mean * 100.0,
+            _ => return None,
+        })
+    }
+}
+
+impl Results {
+    /// Reads and validates a results file. Every error names the file and what to do about it.
+    pub fn load(path: &Path) -> Result<Results> {
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "cannot read results file {}: run `scripts/book.sh` to measure, or render from the committed reference results",
+                path.display()
+            )
+        })?;
+        let value: serde_json::Value = serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{} is not valid JSON: restore it with `git checkout -- {}` or delete it and measure again",
+                path.display(),
+                path.display()
+            )
+        })?;
+        let schema = value.get("schema").and_then(serde_json::Value::as_u64).with_context(|| {
+            format!("{} has no numeric `schema` field: it is not a results file of this book", path.display())
+        })?;
+        if schema > u64::from(SCHEMA_VERSION) {
+            bail!(
+                "{} has results schema {schema}, but this pipeline reads schema {SCHEMA_VERSION} at most: update the repository (`git pull`) to a pipeline that knows schema {schema}",
+                path.display()
+            );
+        }
+        let results: Results = serde_json::from_value(value).with_context(|| {
+            format!(
+                "{} does not match results schema {schema}: restore it with `git checkout -- {}` or measure again",
+                path.display(),
+                path.display()
+            )
+        })?;
+        let expected = chapter_of_file(path);
+        if let Some(expected) = expected
+            && expected != results.chapter
+        {
+            bail!(
+                "{} holds results of chapter {}, not {expected}: rename the file or measure {expected} again",
+                path.display(),
+                results.chapter
+            );
+        }
+        for (id, b) in &results.benchmarks {
+            if let Some(w) = &b.wall
+                && (w.samples.is_empty() || !w.median.is_finite() || w.median <= 0.0)
+            {
+                bail!("{}: benchmark `{id}` has no usable wall-clock samples: measure it again", path.display());
+            }
+        }
+        Ok(results)
+    }
+
+    /// Writes the file atomically: a reader never sees half a file, and a failed write leaves
+    /// the previous one in place.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let text = serde_json::to_string_pretty(self)? + "\n";
+        crate::fsutil::write_atomic(path, text.as_bytes())
+    }
+
+    /// The benchmark `id`, or an error that says which ids exist.
+    pub fn bench(&self, id: &str) -> Option<&Bench> {
+        self.benchmarks.get(id)
+    }
+}
+
+fn chapter_of_file(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?;
+    (stem.len() == 4 && stem.starts_with("ch")).then(|| stem.to_string())
+}

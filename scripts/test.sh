@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The test command: everything a change must pass.
+#
+# Formatting, lints, the workspace's tests (pipeline unit and regression tests, every chapter's
+# correctness tests), instruction-count claims on freshly counted benchmarks, the workflow
+# linters, and a headless-browser check of the built book.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "set-up"
+bash scripts/setup.sh test
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "cargo test"
+cargo test --workspace --quiet 2>&1 | tee target/test-output.txt
+
+step "instruction-count claims on fresh callgrind runs"
+cargo run --quiet --release -p pipeline --bin book -- instr-check
+
+step "workflows: actionlint and zizmor"
+actionlint
+zizmor --offline --quiet .github/workflows/
+
+step "book from saved results, checked in headless Chromium"
+cargo run --quiet --release -p pipeline --bin book -- build
+node scripts/browser-check/check.mjs book
+
+step "all checks passed"
