@@ -15,13 +15,13 @@ fn sort_input() -> Vec<u32> {
 
 // Five separate callgrind runs (one process each) of the very same sort.
 #[library_benchmark]
-#[bench::run1(sort_input())]
-#[bench::run2(sort_input())]
-#[bench::run3(sort_input())]
-#[bench::run4(sort_input())]
-#[bench::run5(sort_input())]
-fn sort_runs(mut v: Vec<u32>) -> (Vec<u32>, u64) {
-    let sum = sort_workload(black_box(&mut v), SortAlgo::Unstable);
+#[bench::run1(sort_input(), SortAlgo::Unstable)]
+#[bench::run2(sort_input(), SortAlgo::Unstable)]
+#[bench::run3(sort_input(), SortAlgo::Unstable)]
+#[bench::run4(sort_input(), SortAlgo::Unstable)]
+#[bench::run5(sort_input(), SortAlgo::Unstable)]
+fn sort_runs(mut v: Vec<u32>, algo: SortAlgo) -> (Vec<u32>, u64) {
+    let sum = sort_workload(black_box(&mut v), algo);
     (v, sum)
 }
 

@@ -42,7 +42,7 @@ impl Grid {
     /// If `pitch_bytes` is not a multiple of 4 (the size of a `u32`) or shorter than a row.
     pub fn new(pitch_bytes: usize) -> Grid {
         assert!(
-            pitch_bytes % 4 == 0 && pitch_bytes >= COLS * 4,
+            pitch_bytes.is_multiple_of(4) && pitch_bytes >= COLS * 4,
             "a pitch of {pitch_bytes} bytes is not a whole number of u32 at least one row long"
         );
         let pitch = pitch_bytes / 4;

@@ -26,7 +26,11 @@ fn sorted(xs: &[f64]) -> Vec<f64> {
 pub fn median(xs: &[f64]) -> f64 {
     let v = sorted(xs);
     let n = v.len();
-    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
 }
 // ANCHOR_END: median
 
@@ -89,7 +93,10 @@ pub fn bootstrap_median_ci(xs: &[f64], resamples: usize, level: f64, seed: u64) 
         })
         .collect();
     let tail = (1.0 - level) / 2.0;
-    Interval { lo: quantile(&medians, tail), hi: quantile(&medians, 1.0 - tail) }
+    Interval {
+        lo: quantile(&medians, tail),
+        hi: quantile(&medians, 1.0 - tail),
+    }
 }
 // ANCHOR_END: bootstrap
 
@@ -98,18 +105,26 @@ pub fn bootstrap_median_ci(xs: &[f64], resamples: usize, level: f64, seed: u64) 
 /// collect the ratio of their medians. An interval that excludes 1.0 is a difference the data
 /// supports; one that contains 1.0 is not a result, however different the two medians look.
 pub fn compare_medians(old: &[f64], new: &[f64], resamples: usize, seed: u64) -> (f64, Interval) {
-    assert!(!old.is_empty() && !new.is_empty() && resamples > 0, "comparison of no samples");
+    assert!(
+        !old.is_empty() && !new.is_empty() && resamples > 0,
+        "comparison of no samples"
+    );
     let mut rng = SplitMix64::new(seed);
     let mut a = vec![0.0; old.len()];
     let mut b = vec![0.0; new.len()];
     let ratios: Vec<f64> = (0..resamples)
         .map(|_| {
-            a.iter_mut().for_each(|x| *x = old[rng.below(old.len() as u64) as usize]);
-            b.iter_mut().for_each(|x| *x = new[rng.below(new.len() as u64) as usize]);
+            a.iter_mut()
+                .for_each(|x| *x = old[rng.below(old.len() as u64) as usize]);
+            b.iter_mut()
+                .for_each(|x| *x = new[rng.below(new.len() as u64) as usize]);
             median(&b) / median(&a)
         })
         .collect();
-    let ci = Interval { lo: quantile(&ratios, 0.025), hi: quantile(&ratios, 0.975) };
+    let ci = Interval {
+        lo: quantile(&ratios, 0.025),
+        hi: quantile(&ratios, 0.975),
+    };
     (median(new) / median(old), ci)
 }
 // ANCHOR_END: compare
@@ -118,7 +133,10 @@ pub fn compare_medians(old: &[f64], new: &[f64], resamples: usize, seed: u64) ->
 /// Amdahl's law: the overall speedup when a fraction `p` of the run time is sped up by `s`.
 /// The untouched `1 - p` bounds the result: even an infinite `s` gives at most `1 / (1 - p)`.
 pub fn amdahl(p: f64, s: f64) -> f64 {
-    assert!((0.0..=1.0).contains(&p) && s > 0.0, "amdahl needs 0 <= p <= 1 and s > 0");
+    assert!(
+        (0.0..=1.0).contains(&p) && s > 0.0,
+        "amdahl needs 0 <= p <= 1 and s > 0"
+    );
     1.0 / ((1.0 - p) + p / s)
 }
 // ANCHOR_END: amdahl

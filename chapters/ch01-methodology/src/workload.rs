@@ -64,8 +64,8 @@ pub fn sort_workload(v: &mut [u32], algo: SortAlgo) -> u64 {
         SortAlgo::Unstable => v.sort_unstable(),
     }
     // Position-weighted sum: differs for any misordering of distinct values.
-    v.iter()
-        .enumerate()
-        .fold(0u64, |acc, (i, &x)| acc.wrapping_add((i as u64 + 1).wrapping_mul(u64::from(x))))
+    v.iter().enumerate().fold(0u64, |acc, (i, &x)| {
+        acc.wrapping_add((i as u64 + 1).wrapping_mul(u64::from(x)))
+    })
 }
 // ANCHOR_END: sort_workload

@@ -54,6 +54,15 @@ impl Mode {
         }
     }
 
+    /// Measurement time per sample for benchmarks that set their own sample count: a group
+    /// that varies the count scales its measurement time by it, so every sample stays alike.
+    pub fn time_per_sample(self) -> Duration {
+        match self {
+            Mode::Quick => Duration::from_millis(10),
+            Mode::Full => Duration::from_millis(50),
+        }
+    }
+
     /// Number of criterion samples per benchmark in this mode.
     pub fn samples(self) -> usize {
         match self {

@@ -27,15 +27,28 @@ pub fn evaluate(c: &Claim, results: &Results) -> Outcome {
     let get = |id: &str| results.benchmarks[id].metric(&c.metric).expect("validated");
     let (measured, expression) = match c.kind {
         ClaimKind::Ratio => {
-            let (a, b) = (c.a.as_deref().expect("validated"), c.b.as_deref().expect("validated"));
-            (get(a) / get(b), format!("{} of {} ÷ {}", c.metric, short(a), short(b)))
+            let (a, b) = (
+                c.a.as_deref().expect("validated"),
+                c.b.as_deref().expect("validated"),
+            );
+            (
+                get(a) / get(b),
+                format!("{} of {} ÷ {}", c.metric, short(a), short(b)),
+            )
         }
         ClaimKind::Spread => {
             let p = c.benches.as_deref().expect("validated");
             let vals: Vec<f64> = matching(results, p).iter().map(|id| get(id)).collect();
             let max = vals.iter().copied().fold(f64::MIN, f64::max);
             let min = vals.iter().copied().fold(f64::MAX, f64::min);
-            (max / min, format!("largest ÷ smallest {} over {} benchmarks `{p}`", c.metric, vals.len()))
+            (
+                max / min,
+                format!(
+                    "largest ÷ smallest {} over {} benchmarks `{p}`",
+                    c.metric,
+                    vals.len()
+                ),
+            )
         }
     };
     Outcome {

@@ -47,7 +47,8 @@ struct Sample {
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| {
         format!(
             "{} is not criterion 0.8 output this pipeline understands: delete the directory and run the benchmark again",
@@ -68,7 +69,10 @@ pub fn criterion_dir(dir: &Path) -> Result<BTreeMap<String, Wall>> {
         let e: Estimates = read_json(&new.join("estimates.json"))?;
         let s: Sample = read_json(&new.join("sample.json"))?;
         if s.iters.len() != s.times.len() || s.iters.is_empty() {
-            bail!("{}: `iters` and `times` differ in length or are empty: run the benchmark again", new.join("sample.json").display());
+            bail!(
+                "{}: `iters` and `times` differ in length or are empty: run the benchmark again",
+                new.join("sample.json").display()
+            );
         }
         let samples = s.iters.iter().zip(&s.times).map(|(i, t)| t / i).collect();
         out.insert(
@@ -116,14 +120,23 @@ pub fn gungraun_dir(dir: &Path) -> Result<BTreeMap<String, BTreeMap<String, f64>
             bail!(bad());
         }
         let group = v.get("group").and_then(Value::as_str).with_context(bad)?;
-        let function = v.get("function_name").and_then(Value::as_str).with_context(bad)?;
+        let function = v
+            .get("function_name")
+            .and_then(Value::as_str)
+            .with_context(bad)?;
         let id = v.get("id").and_then(Value::as_str).with_context(bad)?;
         let profile = v
             .get("profiles")
             .and_then(Value::as_array)
-            .and_then(|p| p.iter().find(|p| p.get("tool").and_then(Value::as_str) == Some("Callgrind")))
+            .and_then(|p| {
+                p.iter()
+                    .find(|p| p.get("tool").and_then(Value::as_str) == Some("Callgrind"))
+            })
             .with_context(bad)?;
-        let metrics = profile.pointer("/data/total/metrics").and_then(Value::as_object).with_context(bad)?;
+        let metrics = profile
+            .pointer("/data/total/metrics")
+            .and_then(Value::as_object)
+            .with_context(bad)?;
         let mut m = BTreeMap::new();
         for (name, val) in metrics {
             if let Some(x) = val.pointer("/values/new").and_then(metric_value) {
@@ -139,7 +152,12 @@ pub fn gungraun_dir(dir: &Path) -> Result<BTreeMap<String, BTreeMap<String, f64>
 }
 
 /// Merges both harnesses' output into one results value.
-pub fn collect(chapter: &str, criterion: &Path, gungraun: &Path, machine: Machine) -> Result<Results> {
+pub fn collect(
+    chapter: &str,
+    criterion: &Path,
+    gungraun: &Path,
+    machine: Machine,
+) -> Result<Results> {
     let walls = criterion_dir(criterion)?;
     let instrs = gungraun_dir(gungraun)?;
     if walls.is_empty() && instrs.is_empty() {
@@ -156,5 +174,10 @@ pub fn collect(chapter: &str, criterion: &Path, gungraun: &Path, machine: Machin
     for (id, m) in instrs {
         benchmarks.entry(id).or_default().instr = Some(m);
     }
-    Ok(Results { schema: SCHEMA_VERSION, chapter: chapter.to_string(), machine, benchmarks })
+    Ok(Results {
+        schema: SCHEMA_VERSION,
+        chapter: chapter.to_string(),
+        machine,
+        benchmarks,
+    })
 }

@@ -220,8 +220,18 @@ impl Claim {
 /// sorted by the number at their end when they have one.
 pub fn matching<'a>(results: &'a Results, pattern: &str) -> Vec<&'a str> {
     let mut ids: Vec<&str> = match pattern.strip_suffix('*') {
-        Some(prefix) => results.benchmarks.keys().filter(|k| k.starts_with(prefix)).map(String::as_str).collect(),
-        None => results.benchmarks.keys().filter(|k| *k == pattern).map(String::as_str).collect(),
+        Some(prefix) => results
+            .benchmarks
+            .keys()
+            .filter(|k| k.starts_with(prefix))
+            .map(String::as_str)
+            .collect(),
+        None => results
+            .benchmarks
+            .keys()
+            .filter(|k| *k == pattern)
+            .map(String::as_str)
+            .collect(),
     };
     ids.sort_by(|a, b| match (trailing_number(a), trailing_number(b)) {
         (Some(x), Some(y)) => x.total_cmp(&y),
@@ -232,7 +242,11 @@ pub fn matching<'a>(results: &'a Results, pattern: &str) -> Vec<&'a str> {
 
 /// The number at the end of a benchmark id (`placement/scale/off256` gives 256).
 pub fn trailing_number(id: &str) -> Option<f64> {
-    let digits: String = id.chars().rev().take_while(|c| c.is_ascii_digit()).collect();
+    let digits: String = id
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
     if digits.is_empty() {
         return None;
     }
@@ -244,10 +258,18 @@ const UNITS: [&str; 7] = ["ns", "us", "ms", "s", "pct", "count", "x"];
 impl Decl {
     /// Reads a chapter's declarations.
     pub fn load(path: &Path) -> Result<Decl> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}: every chapter crate declares its figures there", path.display()))?;
-        let mut d: Decl = toml::from_str(&text)
-            .with_context(|| format!("{} is not a valid declarations file (see ARCHITECTURE.md for the format)", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "cannot read {}: every chapter crate declares its figures there",
+                path.display()
+            )
+        })?;
+        let mut d: Decl = toml::from_str(&text).with_context(|| {
+            format!(
+                "{} is not a valid declarations file (see ARCHITECTURE.md for the format)",
+                path.display()
+            )
+        })?;
         d.path = path.to_path_buf();
         Ok(d)
     }
@@ -275,14 +297,20 @@ impl Decl {
             }
             if let Some(m) = metric {
                 if !is_instr_metric(m) && !WALL_METRICS.iter().any(|(w, _)| *w == m) {
-                    bail!("{file}: {what} names metric `{m}`, which is neither a wall-clock metric nor a callgrind count: {fix}");
+                    bail!(
+                        "{file}: {what} names metric `{m}`, which is neither a wall-clock metric nor a callgrind count: {fix}"
+                    );
                 }
                 for id in &ids {
                     if results.benchmarks[*id].metric(m).is_none() {
                         bail!(
                             "{file}: {what} needs metric `{m}` of `{id}`, which {} does not hold ({}): {fix}",
                             results_path.display(),
-                            if is_instr_metric(m) { "no callgrind run" } else { "no criterion run" }
+                            if is_instr_metric(m) {
+                                "no callgrind run"
+                            } else {
+                                "no criterion run"
+                            }
                         );
                     }
                 }
@@ -293,7 +321,10 @@ impl Decl {
             if let Some(u) = u
                 && !UNITS.contains(&u.as_str())
             {
-                bail!("{file}: {what} has unit `{u}`; use one of {}", UNITS.join(", "));
+                bail!(
+                    "{file}: {what} has unit `{u}`; use one of {}",
+                    UNITS.join(", ")
+                );
             }
             Ok(())
         };
@@ -301,7 +332,9 @@ impl Decl {
         for f in &self.figure {
             let what = format!("figure `{}`", f.id);
             if !seen.insert(f.id.clone()) {
-                bail!("{file}: {what} is declared twice: give each figure, table and claim its own id");
+                bail!(
+                    "{file}: {what} is declared twice: give each figure, table and claim its own id"
+                );
             }
             unit_ok(&what, &f.unit)?;
             match f.kind {
@@ -311,15 +344,21 @@ impl Decl {
                 }
                 FigureKind::Line => {
                     if f.series.is_empty() {
-                        bail!("{file}: {what} is a line figure without a `[[figure.series]]`: add one");
+                        bail!(
+                            "{file}: {what} is a line figure without a `[[figure.series]]`: add one"
+                        );
                     }
                     for s in &f.series {
                         let ids = need(&what, &s.benches, Some(&s.metric))?;
                         if let Some(id) = ids.iter().find(|id| trailing_number(id).is_none()) {
-                            bail!("{file}: {what}: benchmark `{id}` has no number at the end of its id to place it on the x axis: name its cases like `n40` or `off256`");
+                            bail!(
+                                "{file}: {what}: benchmark `{id}` has no number at the end of its id to place it on the x axis: name its cases like `n40` or `off256`"
+                            );
                         }
                         if s.error_bars && s.metric != "median" {
-                            bail!("{file}: {what}: error bars are the median's interval; set `metric = \"median\"` or drop `error_bars`");
+                            bail!(
+                                "{file}: {what}: error bars are the median's interval; set `metric = \"median\"` or drop `error_bars`"
+                            );
                         }
                     }
                 }
@@ -328,7 +367,9 @@ impl Decl {
         for t in &self.table {
             let what = format!("table `{}`", t.id);
             if !seen.insert(t.id.clone()) {
-                bail!("{file}: {what} is declared twice: give each figure, table and claim its own id");
+                bail!(
+                    "{file}: {what} is declared twice: give each figure, table and claim its own id"
+                );
             }
             let mut n = 0;
             for r in &t.rows {
@@ -343,7 +384,10 @@ impl Decl {
             let rows: usize = t.rows.iter().map(|r| matching(results, r).len()).sum();
             let _ = n;
             if !t.labels.is_empty() && t.labels.len() != rows {
-                bail!("{file}: {what} has {} labels for {rows} rows: give one label per row", t.labels.len());
+                bail!(
+                    "{file}: {what} has {} labels for {rows} rows: give one label per row",
+                    t.labels.len()
+                );
             }
         }
         for c in &self.claim {
@@ -354,11 +398,15 @@ impl Decl {
             match c.kind {
                 ClaimKind::Ratio => {
                     let (Some(a), Some(b)) = (&c.a, &c.b) else {
-                        bail!("{file}: {what} is a ratio but names nothing to compare: set both `a` and `b` to benchmark ids");
+                        bail!(
+                            "{file}: {what} is a ratio but names nothing to compare: set both `a` and `b` to benchmark ids"
+                        );
                     };
                     for id in [a, b] {
                         if id.ends_with('*') {
-                            bail!("{file}: {what}: a ratio compares two single benchmarks, not `{id}`");
+                            bail!(
+                                "{file}: {what}: a ratio compares two single benchmarks, not `{id}`"
+                            );
                         }
                         need(&what, id, Some(&c.metric))?;
                     }
@@ -368,7 +416,9 @@ impl Decl {
                         format!("{file}: {what} is a spread but names nothing: set `benches` to the benchmarks it spans")
                     })?;
                     if need(&what, p, Some(&c.metric))?.len() < 2 {
-                        bail!("{file}: {what} spans fewer than two benchmarks (`{p}`): a spread needs at least two");
+                        bail!(
+                            "{file}: {what} spans fewer than two benchmarks (`{p}`): a spread needs at least two"
+                        );
                     }
                 }
             }

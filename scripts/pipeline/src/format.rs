@@ -46,7 +46,7 @@ pub fn count(x: f64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -69,7 +69,10 @@ pub fn value(x: f64, unit_name: &str) -> String {
 
 /// Escapes text for HTML element content and attribute values.
 pub fn html(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Escapes HTML, then turns `code` spans into `<code>` elements (for captions inside HTML).
@@ -96,7 +99,7 @@ mod tests {
         assert_eq!(count(999.0), "999");
         assert_eq!(value(76_377.0, "us"), "76.4 µs");
         assert_eq!(value(702.7, "ns"), "703 ns");
-        assert_eq!(value(3.14159, "pct"), "3.14 %");
+        assert_eq!(value(4.256, "pct"), "4.26 %");
         assert_eq!(auto_time_unit(76_377.0), "us");
         assert_eq!(html_inline("a `<b>` c"), "a <code>&lt;b&gt;</code> c");
     }

@@ -14,7 +14,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         std::process::id()
     ));
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))
 }
 
 /// A directory filled beside its final place and swapped in whole by [`Staging::commit`]; if
@@ -33,8 +34,13 @@ impl Staging {
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp)?;
         }
-        std::fs::create_dir_all(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        Ok(Staging { tmp, dest: dest.to_path_buf(), done: false })
+        std::fs::create_dir_all(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
+        Ok(Staging {
+            tmp,
+            dest: dest.to_path_buf(),
+            done: false,
+        })
     }
 
     /// Where to write.
@@ -45,10 +51,16 @@ impl Staging {
     /// Replaces `dest` with what was written.
     pub fn commit(mut self) -> Result<()> {
         if self.dest.exists() {
-            std::fs::remove_dir_all(&self.dest).with_context(|| format!("cannot replace {}", self.dest.display()))?;
+            std::fs::remove_dir_all(&self.dest)
+                .with_context(|| format!("cannot replace {}", self.dest.display()))?;
         }
-        std::fs::rename(&self.tmp, &self.dest)
-            .with_context(|| format!("cannot move {} to {}", self.tmp.display(), self.dest.display()))?;
+        std::fs::rename(&self.tmp, &self.dest).with_context(|| {
+            format!(
+                "cannot move {} to {}",
+                self.tmp.display(),
+                self.dest.display()
+            )
+        })?;
         self.done = true;
         Ok(())
     }
@@ -66,7 +78,9 @@ impl Drop for Staging {
 pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-        for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        for entry in
+            std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?
+        {
             let p = entry?.path();
             if p.is_dir() {
                 walk(base, &p, out)?;

@@ -50,14 +50,22 @@ pub fn results_path(ws: &Workspace, ch: &Chapter, source: &Source) -> Result<Pat
         candidates.push(ws.local_results().join(&file));
     }
     candidates.push(ws.reference_results().join(&file));
-    candidates.iter().find(|p| p.is_file()).cloned().with_context(|| {
-        format!(
-            "no results for {}: looked for {}; measure it with `scripts/book.sh --chapters {}`",
-            ch.package,
-            candidates.iter().map(|p| ws.rel(p)).collect::<Vec<_>>().join(", "),
-            ch.package
-        )
-    })
+    candidates
+        .iter()
+        .find(|p| p.is_file())
+        .cloned()
+        .with_context(|| {
+            format!(
+                "no results for {}: looked for {}; measure it with `scripts/book.sh --chapters {}`",
+                ch.package,
+                candidates
+                    .iter()
+                    .map(|p| ws.rel(p))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                ch.package
+            )
+        })
 }
 
 /// Runs and collects the chosen chapters, writing `<out>/<chapter>.json` for each.
@@ -66,7 +74,12 @@ pub fn measure(ws: &Workspace, chapters: &[Chapter], mode: &str, out: &Path) -> 
     for ch in chapters {
         run::chapter(ws, ch, mode, false)?;
         let (crit, gung) = ws.bench_output(ch);
-        let results = collect::collect(&ch.package, &crit, &gung, machine::Machine::detect(&ws.root, mode))?;
+        let results = collect::collect(
+            &ch.package,
+            &crit,
+            &gung,
+            machine::Machine::detect(&ws.root, mode),
+        )?;
         let path = out.join(format!("{}.json", ch.package));
         // The new results must satisfy the chapter's declarations before they replace old ones.
         Decl::load(&ch.decl_path())?.validate(&results, &path)?;
@@ -88,7 +101,8 @@ pub struct Rendered {
 pub fn render(ws: &Workspace, source: &Source) -> Result<Rendered> {
     let mut files = Vec::new();
     let mut outcomes = BTreeMap::new();
-    let mut sources = String::from("| Chapter | Results file | Machine | Mode | Date |\n|---|---|---|---|---|\n");
+    let mut sources =
+        String::from("| Chapter | Results file | Machine | Mode | Date |\n|---|---|---|---|---|\n");
     for ch in ws.chapters()? {
         let decl = Decl::load(&ch.decl_path())?;
         let path = results_path(ws, &ch, source)?;
@@ -98,7 +112,13 @@ pub fn render(ws: &Workspace, source: &Source) -> Result<Rendered> {
         let out = claims::evaluate_all(&decl, &results);
         files.extend(render::chapter(&ch, &decl, &results, &rel, &out)?);
         let m = &results.machine;
-        sources += &format!("| {} | `{rel}` | {} | {} | {} |\n", ch.package, format::html(&m.summary()), m.mode, m.day());
+        sources += &format!(
+            "| {} | `{rel}` | {} | {} | {} |\n",
+            ch.package,
+            format::html(&m.summary()),
+            m.mode,
+            m.day()
+        );
         outcomes.insert(ch.package.clone(), (m.id.clone(), out));
     }
     files.push((PathBuf::from("sources.md"), sources));
@@ -107,7 +127,9 @@ pub fn render(ws: &Workspace, source: &Source) -> Result<Rendered> {
 }
 
 fn claims_overview(outcomes: &BTreeMap<String, (String, Vec<Outcome>)>) -> String {
-    let mut s = String::from("| Chapter | Claim | Measured | Threshold | Kind | Result |\n|---|---|--:|--:|---|---|\n");
+    let mut s = String::from(
+        "| Chapter | Claim | Measured | Threshold | Kind | Result |\n|---|---|--:|--:|---|---|\n",
+    );
     for (ch, (machine, outs)) in outcomes {
         for o in outs {
             s += &format!(
@@ -115,8 +137,16 @@ fn claims_overview(outcomes: &BTreeMap<String, (String, Vec<Outcome>)>) -> Strin
                 o.text.replace('|', "\\|"),
                 claims::format_ratio(o.measured),
                 o.threshold,
-                if o.instr { "instructions" } else { "wall clock" },
-                if o.held { "✓ holds" } else { "✗ does not hold" },
+                if o.instr {
+                    "instructions"
+                } else {
+                    "wall clock"
+                },
+                if o.held {
+                    "✓ holds"
+                } else {
+                    "✗ does not hold"
+                },
             );
         }
     }
@@ -142,7 +172,13 @@ pub fn check(rendered: &Rendered) -> Result<()> {
     let mut failed = Vec::new();
     for (ch, (machine, outs)) in &rendered.outcomes {
         for o in outs {
-            let mark = if o.held { "holds" } else if o.instr { "FAILS" } else { "does not hold (wall clock, reported)" };
+            let mark = if o.held {
+                "holds"
+            } else if o.instr {
+                "FAILS"
+            } else {
+                "does not hold (wall clock, reported)"
+            };
             eprintln!(
                 "claim {ch}/{}: {} = {} ({}) {mark} on {machine}",
                 o.id,
@@ -216,7 +252,10 @@ pub fn instr_check(ws: &Workspace, chapters: &[Chapter]) -> Result<()> {
     }
     println!("claims: {passed} passed, {} failed", failed.len());
     if !failed.is_empty() {
-        bail!("instruction-count claims do not hold on fresh counts: {}", failed.join(", "));
+        bail!(
+            "instruction-count claims do not hold on fresh counts: {}",
+            failed.join(", ")
+        );
     }
     Ok(())
 }

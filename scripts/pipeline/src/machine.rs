@@ -69,12 +69,17 @@ impl Machine {
             .split_whitespace()
             .map(str::to_string)
             .collect();
-        let simd = ["sse2", "sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "asimd", "sve"]
-            .iter()
-            .filter(|f| flags.iter().any(|x| x == *f))
-            .map(|f| f.replace('_', ".").replace("asimd", "neon"))
-            .collect();
-        let logical_cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let simd = [
+            "sse2", "sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "asimd",
+            "sve",
+        ]
+        .iter()
+        .filter(|f| flags.iter().any(|x| x == *f))
+        .map(|f| f.replace('_', ".").replace("asimd", "neon"))
+        .collect();
+        let logical_cpus = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
         let mut core_ids: Vec<(String, String)> = Vec::new();
         let mut phys = None;
         for block in cpuinfo.split("\n\n") {
@@ -134,7 +139,13 @@ impl Machine {
             .unwrap_or_default();
         let family = field("cpu family");
         let model = field("model");
-        let id = machine_id(&arch, &cpu_model, family.as_deref(), model.as_deref(), logical_cpus);
+        let id = machine_id(
+            &arch,
+            &cpu_model,
+            family.as_deref(),
+            model.as_deref(),
+            logical_cpus,
+        );
         Machine {
             id,
             cpu_model,
@@ -151,7 +162,8 @@ impl Machine {
             rustc: output("rustc", &["--version"]).unwrap_or_else(|| "unknown rustc".to_string()),
             valgrind: output("valgrind", &["--version"]),
             git_commit: git(root, &["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".to_string()),
-            git_dirty: git(root, &["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty()),
+            git_dirty: git(root, &["status", "--porcelain", "--untracked-files=no"])
+                .is_some_and(|s| !s.is_empty()),
             date: utc_now(),
             mode: mode.to_string(),
         }
@@ -159,7 +171,10 @@ impl Machine {
 
     /// One line naming the machine, for provenance lines.
     pub fn summary(&self) -> String {
-        let mut s = format!("{} ({}, {} CPUs", self.cpu_model, self.arch, self.logical_cpus);
+        let mut s = format!(
+            "{} ({}, {} CPUs",
+            self.cpu_model, self.arch, self.logical_cpus
+        );
         if let Some(l3) = self.caches.get("l3") {
             s += &format!(", L3 {}", human_bytes(*l3));
         }
@@ -172,7 +187,11 @@ impl Machine {
     /// The commit, shortened, with `+changes` when the tree was dirty.
     pub fn short_commit(&self) -> String {
         let c: String = self.git_commit.chars().take(10).collect();
-        if self.git_dirty { format!("{c}+changes") } else { c }
+        if self.git_dirty {
+            format!("{c}+changes")
+        } else {
+            c
+        }
     }
 
     /// The date part of [`Machine::date`].
@@ -182,8 +201,18 @@ impl Machine {
 }
 
 /// `arch-vendor-model-fFmM-Ncpu`, lower case, for file and directory names.
-pub fn machine_id(arch: &str, cpu_model: &str, family: Option<&str>, model: Option<&str>, cpus: usize) -> String {
-    let cleaned = cpu_model.replace("(R)", " ").replace("(TM)", " ").replace("(tm)", " ").replace("CPU", " ");
+pub fn machine_id(
+    arch: &str,
+    cpu_model: &str,
+    family: Option<&str>,
+    model: Option<&str>,
+    cpus: usize,
+) -> String {
+    let cleaned = cpu_model
+        .replace("(R)", " ")
+        .replace("(TM)", " ")
+        .replace("(tm)", " ")
+        .replace("CPU", " ");
     let mut slug = String::new();
     for c in cleaned.chars() {
         if c.is_ascii_alphanumeric() {
@@ -209,16 +238,29 @@ pub fn human_bytes(b: u64) -> String {
         v /= 1024.0;
         u += 1;
     }
-    if (v - v.round()).abs() < 0.05 { format!("{} {}", v.round(), UNITS[u]) } else { format!("{v:.1} {}", UNITS[u]) }
+    if (v - v.round()).abs() < 0.05 {
+        format!("{} {}", v.round(), UNITS[u])
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
 }
 
 fn caches() -> std::collections::BTreeMap<String, u64> {
     let mut out = std::collections::BTreeMap::new();
-    let Ok(dir) = std::fs::read_dir("/sys/devices/system/cpu/cpu0/cache") else { return out };
+    let Ok(dir) = std::fs::read_dir("/sys/devices/system/cpu/cpu0/cache") else {
+        return out;
+    };
     for e in dir.filter_map(Result::ok) {
         let p = e.path();
-        let read = |f: &str| std::fs::read_to_string(p.join(f)).map(|s| s.trim().to_string()).ok();
-        let (Some(level), Some(kind), Some(size)) = (read("level"), read("type"), read("size")) else { continue };
+        let read = |f: &str| {
+            std::fs::read_to_string(p.join(f))
+                .map(|s| s.trim().to_string())
+                .ok()
+        };
+        let (Some(level), Some(kind), Some(size)) = (read("level"), read("type"), read("size"))
+        else {
+            continue;
+        };
         let bytes = parse_size(&size);
         let name = match (level.as_str(), kind.as_str()) {
             ("1", "Data") => "l1d".to_string(),
@@ -252,12 +294,21 @@ fn lscpu_field(name: &str) -> Option<String> {
 
 fn output(cmd: &str, args: &[&str]) -> Option<String> {
     let o = Command::new(cmd).args(args).output().ok()?;
-    o.status.success().then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    o.status
+        .success()
+        .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
 }
 
 fn git(root: &Path, args: &[&str]) -> Option<String> {
-    let o = Command::new("git").arg("-C").arg(root).args(args).output().ok()?;
-    o.status.success().then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    let o = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .ok()?;
+    o.status
+        .success()
+        .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
 }
 
 /// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`, without a date crate.
@@ -282,7 +333,12 @@ pub fn format_utc(secs: u64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]
@@ -299,10 +355,19 @@ mod tests {
     #[test]
     fn machine_ids_are_slugs() {
         assert_eq!(
-            machine_id("x86_64", "Intel(R) Xeon(R) Processor", Some("6"), Some("207"), 2),
+            machine_id(
+                "x86_64",
+                "Intel(R) Xeon(R) Processor",
+                Some("6"),
+                Some("207"),
+                2
+            ),
             "x86_64-intel-xeon-processor-f6m207-2cpu"
         );
-        assert_eq!(machine_id("aarch64", "Neoverse-N1", None, None, 4), "aarch64-neoverse-n1-4cpu");
+        assert_eq!(
+            machine_id("aarch64", "Neoverse-N1", None, None, 4),
+            "aarch64-neoverse-n1-4cpu"
+        );
     }
 
     #[test]

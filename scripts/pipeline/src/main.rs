@@ -43,14 +43,25 @@ struct Args {
 }
 
 fn parse() -> Result<Args> {
-    let mut a = Args { stage: "all".into(), chapters: vec![], mode: "quick".into(), saved: false, reference: false, results: None };
+    let mut a = Args {
+        stage: "all".into(),
+        chapters: vec![],
+        mode: "quick".into(),
+        saved: false,
+        reference: false,
+        results: None,
+    };
     let mut it = std::env::args().skip(1);
     let mut stage_set = false;
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--chapters" => {
                 let v = it.next().unwrap_or_default();
-                a.chapters = v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
+                a.chapters = v
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect();
             }
             "--mode" => {
                 a.mode = it.next().unwrap_or_default();
@@ -81,9 +92,23 @@ fn parse() -> Result<Args> {
 fn main_inner() -> Result<()> {
     let args = parse()?;
     let ws = Workspace::locate()?;
-    let source = if args.reference { Source::Reference } else { Source::Local { extra: args.results.clone() } };
-    let generated = if args.reference { ws.committed_generated() } else { ws.local_generated() };
-    let results_out = if args.reference { ws.reference_results() } else { ws.local_results() };
+    let source = if args.reference {
+        Source::Reference
+    } else {
+        Source::Local {
+            extra: args.results.clone(),
+        }
+    };
+    let generated = if args.reference {
+        ws.committed_generated()
+    } else {
+        ws.local_generated()
+    };
+    let results_out = if args.reference {
+        ws.reference_results()
+    } else {
+        ws.local_results()
+    };
     let t = Instant::now();
     if args.stage == "instr-check" {
         return pipeline::instr_check(&ws, &ws.select(&args.chapters)?);
@@ -102,20 +127,35 @@ fn main_inner() -> Result<()> {
         return check(&rendered);
     }
     write(&rendered, &generated)?;
-    eprintln!("rendered {} files into {} in {:.2} s", rendered.files.len(), ws.rel(&generated), t_render.elapsed().as_secs_f64());
+    eprintln!(
+        "rendered {} files into {} in {:.2} s",
+        rendered.files.len(),
+        ws.rel(&generated),
+        t_render.elapsed().as_secs_f64()
+    );
     if args.stage == "render" {
         return Ok(());
     }
     let t_build = Instant::now();
     site::build(&ws, &generated)?;
-    eprintln!("built the book into book/ in {:.2} s", t_build.elapsed().as_secs_f64());
+    eprintln!(
+        "built the book into book/ in {:.2} s",
+        t_build.elapsed().as_secs_f64()
+    );
     check(&rendered)?;
-    eprintln!("done in {:.1} s; open book/index.html", t.elapsed().as_secs_f64());
+    eprintln!(
+        "done in {:.1} s; open book/index.html",
+        t.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
 fn main() -> ExitCode {
-    let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).without_time().try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .try_init();
     match main_inner() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -29,12 +29,19 @@ const PALETTE: [RGBColor; 5] = [
 ];
 
 /// Everything rendered for one chapter.
-pub fn chapter(ch: &Chapter, decl: &Decl, results: &Results, results_file: &str, outcomes: &[Outcome]) -> Result<Vec<(PathBuf, String)>> {
+pub fn chapter(
+    ch: &Chapter,
+    decl: &Decl,
+    results: &Results,
+    results_file: &str,
+    outcomes: &[Outcome],
+) -> Result<Vec<(PathBuf, String)>> {
     let dir = PathBuf::from(&ch.package);
     let prov = provenance(results, results_file);
     let mut out = vec![(dir.join("setup.md"), setup_box(ch, results, results_file))];
     for f in &decl.figure {
-        let svg = figure_svg(f, results).map_err(|e| anyhow!("{}: figure `{}`: {e}", decl.path.display(), f.id))?;
+        let svg = figure_svg(f, results)
+            .map_err(|e| anyhow!("{}: figure `{}`: {e}", decl.path.display(), f.id))?;
         let html = format!(
             "<figure class=\"bench-figure\" id=\"{pkg}-{id}\">\n{svg}\n<figcaption><strong>{title}.</strong> {prov}</figcaption>\n</figure>\n",
             pkg = ch.package,
@@ -44,10 +51,16 @@ pub fn chapter(ch: &Chapter, decl: &Decl, results: &Results, results_file: &str,
         out.push((dir.join(format!("{}.md", f.id)), html));
     }
     for t in &decl.table {
-        out.push((dir.join(format!("{}.md", t.id)), table_md(t, results, &prov)));
+        out.push((
+            dir.join(format!("{}.md", t.id)),
+            table_md(t, results, &prov),
+        ));
     }
     for o in outcomes {
-        out.push((dir.join(format!("claim-{}.md", o.id)), badge(o, &results.machine.id)));
+        out.push((
+            dir.join(format!("claim-{}.md", o.id)),
+            badge(o, &results.machine.id),
+        ));
     }
     if !outcomes.is_empty() {
         out.push((dir.join("claims.md"), claims_table(outcomes, &prov)));
@@ -73,7 +86,11 @@ fn setup_box(ch: &Chapter, r: &Results, results_file: &str) -> String {
     let m = &r.machine;
     let caches: Vec<String> = ["l1d", "l2", "l3"]
         .iter()
-        .filter_map(|k| m.caches.get(*k).map(|b| format!("{} {}", k.to_uppercase(), crate::machine::human_bytes(*b))))
+        .filter_map(|k| {
+            m.caches
+                .get(*k)
+                .map(|b| format!("{} {}", k.to_uppercase(), crate::machine::human_bytes(*b)))
+        })
         .collect();
     let cores = match m.physical_cores {
         Some(p) => format!("{} logical CPUs on {p} cores", m.logical_cpus),
@@ -83,7 +100,11 @@ fn setup_box(ch: &Chapter, r: &Results, results_file: &str) -> String {
         "quick" => "quick (short warm-up and measurement; for a first look, not for publication)",
         _ => "full (publication: 2 s warm-up, 5 s measurement, 100 samples per benchmark)",
     };
-    let hyp = m.hypervisor.as_ref().map(|h| format!(", a {h} virtual machine")).unwrap_or_default();
+    let hyp = m
+        .hypervisor
+        .as_ref()
+        .map(|h| format!(", a {h} virtual machine"))
+        .unwrap_or_default();
     format!(
         "<div class=\"setup-box\">\n\n\
 **Experimental setup.** {cpu} ({arch}{hyp}), {cores}, {caches}, {mem} of memory, {numa} NUMA node{numa_s}; \
@@ -98,7 +119,11 @@ Reproduce on your machine: `cargo bench -p {pkg}` runs both harnesses; \
         mem = crate::machine::human_bytes(m.memory_bytes),
         numa = m.numa_nodes,
         numa_s = if m.numa_nodes == 1 { "" } else { "s" },
-        simd = if m.simd.is_empty() { "none detected".to_string() } else { m.simd.join(", ") },
+        simd = if m.simd.is_empty() {
+            "none detected".to_string()
+        } else {
+            m.simd.join(", ")
+        },
         os = m.os,
         kernel = m.kernel,
         rustc = m.rustc,
@@ -111,7 +136,11 @@ Reproduce on your machine: `cargo bench -p {pkg}` runs both harnesses; \
 }
 
 fn badge(o: &Outcome, machine: &str) -> String {
-    let (class, mark, word) = if o.held { ("claim held", "✓", "holds") } else { ("claim failed", "✗", "does not hold") };
+    let (class, mark, word) = if o.held {
+        ("claim held", "✓", "holds")
+    } else {
+        ("claim failed", "✗", "does not hold")
+    };
     format!(
         "<span class=\"{class}\" title=\"{}: {} = {} (claim {}) on {}\">{mark} {word} here: {} (claim {})</span>",
         html(&o.id),
@@ -125,7 +154,8 @@ fn badge(o: &Outcome, machine: &str) -> String {
 }
 
 fn claims_table(outcomes: &[Outcome], prov: &str) -> String {
-    let mut s = String::from("| Claim | Measured | Threshold | Kind | Result |\n|---|--:|--:|---|---|\n");
+    let mut s =
+        String::from("| Claim | Measured | Threshold | Kind | Result |\n|---|--:|--:|---|---|\n");
     for o in outcomes {
         s += &format!(
             "| {} <br><small>{}</small> | {} | {} | {} | {} |\n",
@@ -133,8 +163,16 @@ fn claims_table(outcomes: &[Outcome], prov: &str) -> String {
             o.expression.replace('|', "\\|"),
             format_ratio(o.measured),
             o.threshold,
-            if o.instr { "instructions (enforced by tests)" } else { "wall clock (reported)" },
-            if o.held { "✓ holds" } else { "✗ does not hold" }
+            if o.instr {
+                "instructions (enforced by tests)"
+            } else {
+                "wall clock (reported)"
+            },
+            if o.held {
+                "✓ holds"
+            } else {
+                "✗ does not hold"
+            }
         );
     }
     s + "\n" + prov + "\n"
@@ -166,18 +204,27 @@ fn table_md(t: &Table, r: &Results, prov: &str) -> String {
         .columns
         .iter()
         .map(|c| {
-            let vals: Vec<f64> = ids.iter().filter_map(|id| r.benchmarks[*id].metric(&c.metric)).collect();
+            let vals: Vec<f64> = ids
+                .iter()
+                .filter_map(|id| r.benchmarks[*id].metric(&c.metric))
+                .collect();
             column_unit(&c.metric, &c.unit, &vals)
         })
         .collect();
     for (i, id) in ids.iter().enumerate() {
-        let label = t.labels.get(i).cloned().unwrap_or_else(|| format!("`{}`", id.rsplit('/').next().unwrap_or(id)));
+        let label = t
+            .labels
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("`{}`", id.rsplit('/').next().unwrap_or(id)));
         s += &format!("| {label} |");
         for (c, unit) in t.columns.iter().zip(&units) {
             let v = r.benchmarks[*id].metric(&c.metric).expect("validated");
             let cell = match &c.ratio_to {
                 Some(base) => {
-                    let b = r.benchmarks[base.as_str()].metric(&c.metric).expect("validated");
+                    let b = r.benchmarks[base.as_str()]
+                        .metric(&c.metric)
+                        .expect("validated");
                     format!("{}×", format_ratio(v / b))
                 }
                 None => format::value(v, unit),
@@ -209,10 +256,15 @@ fn figure_svg(f: &Figure, r: &Results) -> Result<String> {
 /// with the column, the figure gets an accessible name, and blank lines (which would end an
 /// HTML block in Markdown) go.
 fn theme_svg(svg: &str, title: &str) -> String {
-    let svg = svg.replace("#000000", "currentColor").replace("#000", "currentColor");
+    let svg = svg
+        .replace("#000000", "currentColor")
+        .replace("#000", "currentColor");
     let svg = svg.replacen(
         "<svg ",
-        &format!("<svg class=\"bench-svg\" role=\"img\" aria-label=\"{}\" ", html(title)),
+        &format!(
+            "<svg class=\"bench-svg\" role=\"img\" aria-label=\"{}\" ",
+            html(title)
+        ),
         1,
     );
     svg.lines()
@@ -225,7 +277,10 @@ fn theme_svg(svg: &str, title: &str) -> String {
 fn histogram(f: &Figure, r: &Results, buf: &mut String) -> Result<()> {
     let id = f.bench.as_deref().expect("validated");
     let w = r.benchmarks[id].wall.as_ref().expect("validated");
-    let unit = f.unit.clone().unwrap_or_else(|| format::auto_time_unit(w.median).to_string());
+    let unit = f
+        .unit
+        .clone()
+        .unwrap_or_else(|| format::auto_time_unit(w.median).to_string());
     let (div, suffix) = format::unit(&unit);
     let xs: Vec<f64> = w.samples.iter().map(|x| x / div).collect();
     let lo = xs.iter().copied().fold(f64::MAX, f64::min);
@@ -240,30 +295,51 @@ fn histogram(f: &Figure, r: &Results, buf: &mut String) -> Result<()> {
     let ymax = f64::from(*counts.iter().max().unwrap_or(&1)) * 1.15;
     let median = w.median / div;
     let root = SVGBackend::with_string(buf, SIZE).into_drawing_area();
-    let mut chart = ChartBuilder::on(&root)
+    let (upper, lower) = root.split_vertically(SIZE.1 - LEGEND_HEIGHT);
+    let mut chart = ChartBuilder::on(&upper)
         .margin(12)
         .x_label_area_size(48)
         .y_label_area_size(60)
         .build_cartesian_2d(lo - width * 0.5..hi + width * 0.5, 0.0..ymax)
         .map_err(|e| anyhow!("{e}"))?;
-    let x_desc = format!("{} ({suffix})", f.x_label.as_deref().unwrap_or("time per iteration"));
-    mesh(&mut chart, &x_desc, f.y_label.as_deref().unwrap_or("samples"))?;
+    let x_desc = format!(
+        "{} ({suffix})",
+        f.x_label.as_deref().unwrap_or("time per iteration")
+    );
+    mesh(
+        &mut chart,
+        &x_desc,
+        f.y_label.as_deref().unwrap_or("samples"),
+        true,
+    )?;
     let colour = PALETTE[1];
     chart
         .draw_series(counts.iter().enumerate().map(|(i, c)| {
             let x0 = lo + width * i as f64;
-            Rectangle::new([(x0, 0.0), (x0 + width, f64::from(*c))], colour.mix(0.75).filled())
+            Rectangle::new(
+                [(x0, 0.0), (x0 + width, f64::from(*c))],
+                colour.mix(0.75).filled(),
+            )
         }))
-        .map_err(|e| anyhow!("{e}"))?
-        .label(format!("{} samples", xs.len()))
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], colour.filled()));
+        .map_err(|e| anyhow!("{e}"))?;
     let mc = PALETTE[0];
     chart
-        .draw_series(std::iter::once(PathElement::new(vec![(median, 0.0), (median, ymax)], mc.stroke_width(2))))
-        .map_err(|e| anyhow!("{e}"))?
-        .label(format!("median {} {suffix}", format::sig3(median)))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], mc.stroke_width(2)));
-    legend(&mut chart)?;
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(median, 0.0), (median, ymax)],
+            mc.stroke_width(2),
+        )))
+        .map_err(|e| anyhow!("{e}"))?;
+    legend(
+        &lower,
+        &[
+            (format!("{} samples", xs.len()), colour, true),
+            (
+                format!("median {} {suffix}", format::sig3(median)),
+                mc,
+                false,
+            ),
+        ],
+    )?;
     root.present().map_err(|e| anyhow!("{e}"))?;
     Ok(())
 }
@@ -273,9 +349,16 @@ fn line(f: &Figure, r: &Results, buf: &mut String) -> Result<()> {
     let all: Vec<f64> = f
         .series
         .iter()
-        .flat_map(|s| matching(r, &s.benches).into_iter().filter_map(|id| r.benchmarks[id].metric(&s.metric)))
+        .flat_map(|s| {
+            matching(r, &s.benches)
+                .into_iter()
+                .filter_map(|id| r.benchmarks[id].metric(&s.metric))
+        })
         .collect();
-    let unit = f.unit.clone().unwrap_or_else(|| column_unit(metric0, &None, &all));
+    let unit = f
+        .unit
+        .clone()
+        .unwrap_or_else(|| column_unit(metric0, &None, &all));
     let (div, suffix) = format::unit(&unit);
     let series: Vec<Drawn> = f
         .series
@@ -287,13 +370,22 @@ fn line(f: &Figure, r: &Results, buf: &mut String) -> Result<()> {
                 label: s.label.clone(),
                 points: ids
                     .iter()
-                    .map(|id| (trailing_number(id).expect("validated"), b(id).metric(&s.metric).expect("validated") / div))
+                    .map(|id| {
+                        (
+                            trailing_number(id).expect("validated"),
+                            b(id).metric(&s.metric).expect("validated") / div,
+                        )
+                    })
                     .collect(),
                 bars: if s.error_bars {
                     ids.iter()
                         .map(|id| {
                             let w = b(id).wall.as_ref().expect("validated");
-                            (trailing_number(id).expect("validated"), w.median_lo / div, w.median_hi / div)
+                            (
+                                trailing_number(id).expect("validated"),
+                                w.median_lo / div,
+                                w.median_hi / div,
+                            )
                         })
                         .collect()
                 } else {
@@ -304,9 +396,12 @@ fn line(f: &Figure, r: &Results, buf: &mut String) -> Result<()> {
         .collect();
     let xs = series.iter().flat_map(|s| s.points.iter().map(|p| p.0));
     let (xlo, xhi) = xs.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
-    let ys = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.1).chain(s.bars.iter().flat_map(|b| [b.1, b.2]))); 
+    let ys = series.iter().flat_map(|s| {
+        s.points
+            .iter()
+            .map(|p| p.1)
+            .chain(s.bars.iter().flat_map(|b| [b.1, b.2]))
+    });
     let (ylo, yhi) = ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
     let x_desc = f.x_label.clone().unwrap_or_default();
     let y_desc = match suffix {
@@ -324,11 +419,40 @@ fn line(f: &Figure, r: &Results, buf: &mut String) -> Result<()> {
     let (x0, x1) = pad(xlo, xhi, f.x_log, false);
     let (y0, y1) = pad(ylo, yhi, f.y_log, f.y_zero);
     let root = SVGBackend::with_string(buf, SIZE).into_drawing_area();
+    let (upper, lower) = root.split_vertically(SIZE.1 - LEGEND_HEIGHT);
+    let entries: Vec<(String, RGBColor, bool)> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.label.clone(), PALETTE[i % PALETTE.len()], false))
+        .collect();
+    legend(&lower, &entries)?;
+    let root = upper;
     match (f.x_log, f.y_log) {
         (false, false) => draw_lines(&root, x0..x1, y0..y1, &series, &x_desc, &y_desc)?,
-        (true, false) => draw_lines(&root, (x0..x1).log_scale(), y0..y1, &series, &x_desc, &y_desc)?,
-        (false, true) => draw_lines(&root, x0..x1, (y0..y1).log_scale(), &series, &x_desc, &y_desc)?,
-        (true, true) => draw_lines(&root, (x0..x1).log_scale(), (y0..y1).log_scale(), &series, &x_desc, &y_desc)?,
+        (true, false) => draw_lines(
+            &root,
+            (x0..x1).log_scale(),
+            y0..y1,
+            &series,
+            &x_desc,
+            &y_desc,
+        )?,
+        (false, true) => draw_lines(
+            &root,
+            x0..x1,
+            (y0..y1).log_scale(),
+            &series,
+            &x_desc,
+            &y_desc,
+        )?,
+        (true, true) => draw_lines(
+            &root,
+            (x0..x1).log_scale(),
+            (y0..y1).log_scale(),
+            &series,
+            &x_desc,
+            &y_desc,
+        )?,
     }
     root.present().map_err(|e| anyhow!("{e}"))?;
     Ok(())
@@ -354,27 +478,34 @@ where
         .y_label_area_size(70)
         .build_cartesian_2d(x, y)
         .map_err(|e| anyhow!("{e}"))?;
-    mesh(&mut chart, x_desc, y_desc)?;
+    mesh(&mut chart, x_desc, y_desc, false)?;
     for (i, s) in series.iter().enumerate() {
         let c = PALETTE[i % PALETTE.len()];
         for &(x, lo, hi) in &s.bars {
             chart
-                .draw_series(std::iter::once(PathElement::new(vec![(x, lo), (x, hi)], c.stroke_width(1))))
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x, lo), (x, hi)],
+                    c.stroke_width(1),
+                )))
                 .map_err(|e| anyhow!("{e}"))?;
         }
         chart
             .draw_series(LineSeries::new(s.points.clone(), c.stroke_width(2)))
-            .map_err(|e| anyhow!("{e}"))?
-            .label(s.label.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
+            .map_err(|e| anyhow!("{e}"))?;
         chart
             .draw_series(s.points.iter().map(|&p| Circle::new(p, 3, c.filled())))
             .map_err(|e| anyhow!("{e}"))?;
     }
-    legend(&mut chart)
+    Ok(())
 }
 
-fn mesh<'a, X, Y>(chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>, x_desc: &str, y_desc: &str) -> Result<()>
+/// Axes, grid and tick labels; `counts` labels only whole numbers on the y axis.
+fn mesh<'a, X, Y>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
+    x_desc: &str,
+    y_desc: &str,
+    counts: bool,
+) -> Result<()>
 where
     X: Ranged<ValueType = f64> + ValueFormatter<f64>,
     Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
@@ -390,24 +521,47 @@ where
         .label_style(("sans-serif", 14).into_font().color(&BLACK))
         .axis_desc_style(("sans-serif", 15).into_font().color(&BLACK))
         .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| {
+            if counts && v.fract() != 0.0 {
+                String::new()
+            } else {
+                tick(*v)
+            }
+        })
         .draw()
         .map_err(|e| anyhow!("{e}"))
 }
 
-fn legend<'a, X, Y>(chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>) -> Result<()>
-where
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(TRANSPARENT)
-        .border_style(BLACK.mix(0.4))
-        .label_font(("sans-serif", 14).into_font().color(&BLACK))
-        .draw()
-        .map_err(|e| anyhow!("{e}"))
+/// Height of the legend strip under the plot.
+const LEGEND_HEIGHT: u32 = 30;
+
+/// Draws the legend in its own strip under the plot, so it never hides data. Each entry is a
+/// label, its colour, and whether its key is a filled box (bars) rather than a line.
+fn legend(
+    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    entries: &[(String, RGBColor, bool)],
+) -> Result<()> {
+    let font = ("sans-serif", 14).into_font().color(&BLACK);
+    let mut x = 80i32;
+    let y = (LEGEND_HEIGHT / 2) as i32;
+    for (label, colour, filled) in entries {
+        if *filled {
+            area.draw(&Rectangle::new(
+                [(x, y - 6), (x + 18, y + 6)],
+                colour.mix(0.75).filled(),
+            ))
+        } else {
+            area.draw(&PathElement::new(
+                vec![(x, y), (x + 18, y)],
+                colour.stroke_width(3),
+            ))
+        }
+        .map_err(|e| anyhow!("{e}"))?;
+        area.draw(&Text::new(label.clone(), (x + 24, y - 8), font.clone()))
+            .map_err(|e| anyhow!("{e}"))?;
+        x += 24 + (label.chars().count() as i32) * 8 + 28;
+    }
+    Ok(())
 }
 
 /// Axis tick labels: short, no trailing zeros.

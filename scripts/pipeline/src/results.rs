@@ -71,15 +71,24 @@ pub struct Wall {
 
 /// Wall-clock metric names a declaration may use, with what they mean.
 pub const WALL_METRICS: [(&str, &str); 9] = [
-    ("min", "smallest per-iteration sample time (ns); each sample averages a batch"),
+    (
+        "min",
+        "smallest per-iteration sample time (ns); each sample averages a batch",
+    ),
     ("median", "median time per iteration (ns)"),
     ("median_lo", "lower bound of the median's 95% interval (ns)"),
     ("median_hi", "upper bound of the median's 95% interval (ns)"),
     ("mean", "mean time per iteration (ns)"),
     ("std_dev", "standard deviation of the samples (ns)"),
     ("mad", "median absolute deviation of the samples (ns)"),
-    ("ci_rel", "half-width of the median's 95% interval, % of the median"),
-    ("cv", "coefficient of variation of the samples, % (std_dev / mean)"),
+    (
+        "ci_rel",
+        "half-width of the median's 95% interval, % of the median",
+    ),
+    (
+        "cv",
+        "coefficient of variation of the samples, % (std_dev / mean)",
+    ),
 ];
 
 /// Whether `metric` is a callgrind count (deterministic) rather than a wall-clock estimate.
@@ -125,9 +134,15 @@ impl Results {
                 path.display()
             )
         })?;
-        let schema = value.get("schema").and_then(serde_json::Value::as_u64).with_context(|| {
-            format!("{} has no numeric `schema` field: it is not a results file of this book", path.display())
-        })?;
+        let schema = value
+            .get("schema")
+            .and_then(serde_json::Value::as_u64)
+            .with_context(|| {
+                format!(
+                    "{} has no numeric `schema` field: it is not a results file of this book",
+                    path.display()
+                )
+            })?;
         if schema > u64::from(SCHEMA_VERSION) {
             bail!(
                 "{} has results schema {schema}, but this pipeline reads schema {SCHEMA_VERSION} at most: update the repository (`git pull`) to a pipeline that knows schema {schema}",
@@ -155,7 +170,10 @@ impl Results {
             if let Some(w) = &b.wall
                 && (w.samples.is_empty() || !w.median.is_finite() || w.median <= 0.0)
             {
-                bail!("{}: benchmark `{id}` has no usable wall-clock samples: measure it again", path.display());
+                bail!(
+                    "{}: benchmark `{id}` has no usable wall-clock samples: measure it again",
+                    path.display()
+                );
             }
         }
         Ok(results)

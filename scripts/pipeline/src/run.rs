@@ -12,20 +12,32 @@ use crate::workspace::{Chapter, Workspace};
 /// The gungraun version pinned in the root `Cargo.toml` (`gungraun = "=X.Y.Z"`).
 pub fn pinned_gungraun(root: &Path) -> Result<String> {
     let manifest = root.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+    let text = std::fs::read_to_string(&manifest)
+        .with_context(|| format!("cannot read {}", manifest.display()))?;
     text.lines()
         .find_map(|l| {
             let l = l.trim();
-            let rest = l.strip_prefix("gungraun")?.trim_start().strip_prefix('=')?.trim();
+            let rest = l
+                .strip_prefix("gungraun")?
+                .trim_start()
+                .strip_prefix('=')?
+                .trim();
             let v = rest.trim_matches('"').trim_start_matches('=');
             (!v.is_empty()).then(|| v.to_string())
         })
-        .with_context(|| format!("{} pins no `gungraun = \"=X.Y.Z\"`: pin it exactly, the runner must match", manifest.display()))
+        .with_context(|| {
+            format!(
+                "{} pins no `gungraun = \"=X.Y.Z\"`: pin it exactly, the runner must match",
+                manifest.display()
+            )
+        })
 }
 
 fn version_of(cmd: &str) -> Option<String> {
     let o = Command::new(cmd).arg("--version").output().ok()?;
-    o.status.success().then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    o.status
+        .success()
+        .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
 }
 
 /// Makes sure valgrind and `gungraun-runner` of the pinned version are there, installing the
@@ -39,19 +51,25 @@ pub fn ensure_tools(root: &Path) -> Result<()> {
     let want = pinned_gungraun(root)?;
     let runner = std::env::var("GUNGRAUN_RUNNER").unwrap_or_else(|_| "gungraun-runner".to_string());
     let have = version_of(&runner);
-    if have.as_deref().is_some_and(|v| v.split_whitespace().last() == Some(want.as_str())) {
+    if have
+        .as_deref()
+        .is_some_and(|v| v.split_whitespace().last() == Some(want.as_str()))
+    {
         return Ok(());
     }
     eprintln!(
         "gungraun-runner {want} is needed ({}); installing it with `cargo install gungraun-runner --version {want} --locked` (about 2–3 minutes)",
-        have.map(|h| format!("found {h}")).unwrap_or_else(|| "not found".to_string())
+        have.map(|h| format!("found {h}"))
+            .unwrap_or_else(|| "not found".to_string())
     );
     let status = Command::new("cargo")
         .args(["install", "gungraun-runner", "--version", &want, "--locked"])
         .status()
         .context("cannot start cargo to install gungraun-runner")?;
     if !status.success() {
-        bail!("installing gungraun-runner {want} failed: install it by hand with `cargo install gungraun-runner --version {want} --locked`");
+        bail!(
+            "installing gungraun-runner {want} failed: install it by hand with `cargo install gungraun-runner --version {want} --locked`"
+        );
     }
     Ok(())
 }
@@ -62,11 +80,15 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Re
     let (criterion_home, gungraun_dir) = ws.bench_output(ch);
     for d in [&criterion_home, &gungraun_dir] {
         if d.exists() {
-            std::fs::remove_dir_all(d).with_context(|| format!("cannot clear old output in {}", d.display()))?;
+            std::fs::remove_dir_all(d)
+                .with_context(|| format!("cannot clear old output in {}", d.display()))?;
         }
     }
     std::fs::create_dir_all(&criterion_home)?;
-    let log_path = criterion_home.parent().expect("has parent").join("bench.log");
+    let log_path = criterion_home
+        .parent()
+        .expect("has parent")
+        .join("bench.log");
     let mut log = std::fs::File::create(&log_path)?;
     eprintln!("[{}] building benchmarks", ch.package);
     let mut bench_args = vec!["bench", "-p", &ch.package];
@@ -80,7 +102,10 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Re
         .status()
         .context("cannot start cargo")?;
     if !build.success() {
-        bail!("building the benchmarks of {} failed (cargo's errors are above)", ch.package);
+        bail!(
+            "building the benchmarks of {} failed (cargo's errors are above)",
+            ch.package
+        );
     }
     let started = Instant::now();
     let mut child = Command::new("cargo")
@@ -105,18 +130,37 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Re
     });
     let mut done = 0usize;
     let mut pending_instr: Option<String> = None;
+    let mut current_wall = String::new();
     for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
         let line = line?;
         writeln!(log, "{line}")?;
-        if let Some((id, rest)) = line.split_once(" time:") {
+        if let Some(rest) = line.strip_prefix("Benchmarking ") {
+            current_wall = rest.split(':').next().unwrap_or(rest).trim().to_string();
+        } else if let Some((id, rest)) = line.split_once(" time:") {
             done += 1;
-            eprintln!("[{} {done:>3} wall ] {:<40} {}", ch.package, id.trim(), rest.trim());
+            let id = if id.trim().is_empty() {
+                current_wall.as_str()
+            } else {
+                id.trim()
+            };
+            eprintln!("[{} {done:>3} wall ] {id:<40} {}", ch.package, rest.trim());
         } else if !line.starts_with(' ') && line.contains("::") && line.contains(' ') {
             pending_instr = line.split_whitespace().next().map(|m| {
-                let case = line.split_whitespace().nth(1).unwrap_or("").split(':').next().unwrap_or("");
-                format!("{}/{case}", m.split("::").skip(1).collect::<Vec<_>>().join("/"))
+                let case = line
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("")
+                    .split(':')
+                    .next()
+                    .unwrap_or("");
+                format!(
+                    "{}/{case}",
+                    m.split("::").skip(1).collect::<Vec<_>>().join("/")
+                )
             });
-        } else if let (Some(id), Some(v)) = (&pending_instr, line.trim().strip_prefix("Instructions:")) {
+        } else if let (Some(id), Some(v)) =
+            (&pending_instr, line.trim().strip_prefix("Instructions:"))
+        {
             done += 1;
             let n = v.split('|').next().unwrap_or("").trim();
             eprintln!("[{} {done:>3} instr] {id:<40} {n} instructions", ch.package);
@@ -136,6 +180,10 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Re
             tail.join("\n")
         );
     }
-    eprintln!("[{}] {done} benchmarks in {:.0} s", ch.package, started.elapsed().as_secs_f64());
+    eprintln!(
+        "[{}] {done} benchmarks in {:.0} s",
+        ch.package,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -38,34 +38,51 @@ impl Workspace {
             let mut dir: Option<&Path> = Some(&start);
             while let Some(d) = dir {
                 if d.join("book.toml").is_file() && d.join("chapters").is_dir() {
-                    return Ok(Workspace { root: d.canonicalize()? });
+                    return Ok(Workspace {
+                        root: d.canonicalize()?,
+                    });
                 }
                 dir = d.parent();
             }
         }
-        bail!("cannot find the book's repository (a directory with book.toml and chapters/): run from inside it")
+        bail!(
+            "cannot find the book's repository (a directory with book.toml and chapters/): run from inside it"
+        )
     }
 
     /// A workspace rooted at `root` (tests use copies).
     pub fn at(root: &Path) -> Workspace {
-        Workspace { root: root.to_path_buf() }
+        Workspace {
+            root: root.to_path_buf(),
+        }
     }
 
     /// Every chapter crate, in order.
     pub fn chapters(&self) -> Result<Vec<Chapter>> {
         let dir = self.root.join("chapters");
         let mut out = Vec::new();
-        for e in std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        for e in
+            std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?
+        {
             let e = e?;
             let name = e.file_name().to_string_lossy().to_string();
             if !e.path().is_dir() {
                 continue;
             }
-            let Some((pkg, _slug)) = name.split_once('-') else { continue };
-            if pkg.len() != 4 || !pkg.starts_with("ch") || !pkg[2..].chars().all(|c| c.is_ascii_digit()) {
+            let Some((pkg, _slug)) = name.split_once('-') else {
+                continue;
+            };
+            if pkg.len() != 4
+                || !pkg.starts_with("ch")
+                || !pkg[2..].chars().all(|c| c.is_ascii_digit())
+            {
                 continue;
             }
-            out.push(Chapter { package: pkg.to_string(), dir_name: name.clone(), dir: e.path() });
+            out.push(Chapter {
+                package: pkg.to_string(),
+                dir_name: name.clone(),
+                dir: e.path(),
+            });
         }
         out.sort_by(|a, b| a.package.cmp(&b.package));
         Ok(out)
@@ -80,10 +97,16 @@ impl Workspace {
         wanted
             .iter()
             .map(|w| {
-                all.iter().find(|c| &c.package == w).cloned().with_context(|| {
-                    let names: Vec<&str> = all.iter().map(|c| c.package.as_str()).collect();
-                    format!("there is no chapter `{w}`; the chapters are {}", names.join(", "))
-                })
+                all.iter()
+                    .find(|c| &c.package == w)
+                    .cloned()
+                    .with_context(|| {
+                        let names: Vec<&str> = all.iter().map(|c| c.package.as_str()).collect();
+                        format!(
+                            "there is no chapter `{w}`; the chapters are {}",
+                            names.join(", ")
+                        )
+                    })
             })
             .collect()
     }
@@ -111,13 +134,19 @@ impl Workspace {
     /// Where one chapter's raw benchmark output goes.
     pub fn bench_output(&self, ch: &Chapter) -> (PathBuf, PathBuf) {
         (
-            self.root.join("target/book-bench").join(&ch.package).join("criterion"),
+            self.root
+                .join("target/book-bench")
+                .join(&ch.package)
+                .join("criterion"),
             self.root.join("target/gungraun").join(&ch.package),
         )
     }
 
     /// A path relative to the root, for messages and provenance lines.
     pub fn rel(&self, p: &Path) -> String {
-        p.strip_prefix(&self.root).unwrap_or(p).display().to_string()
+        p.strip_prefix(&self.root)
+            .unwrap_or(p)
+            .display()
+            .to_string()
     }
 }

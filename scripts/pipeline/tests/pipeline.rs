@@ -16,7 +16,12 @@ fn fixtures() -> PathBuf {
 }
 
 fn repo() -> Workspace {
-    Workspace::at(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap())
+    Workspace::at(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .canonicalize()
+            .unwrap(),
+    )
 }
 
 fn machine() -> Machine {
@@ -28,7 +33,12 @@ fn machine() -> Machine {
         physical_cores: Some(2),
         numa_nodes: 1,
         simd: vec!["sse2".into(), "avx2".into()],
-        caches: [("l1d".to_string(), 48 << 10), ("l2".to_string(), 2 << 20), ("l3".to_string(), 32 << 20)].into(),
+        caches: [
+            ("l1d".to_string(), 48 << 10),
+            ("l2".to_string(), 2 << 20),
+            ("l3".to_string(), 32 << 20),
+        ]
+        .into(),
         memory_bytes: 24 << 30,
         hypervisor: Some("KVM".into()),
         os: "Debian GNU/Linux 12 (bookworm)".into(),
@@ -43,7 +53,13 @@ fn machine() -> Machine {
 }
 
 fn fixture_results() -> Results {
-    collect::collect("ch99", &fixtures().join("criterion"), &fixtures().join("gungraun"), machine()).unwrap()
+    collect::collect(
+        "ch99",
+        &fixtures().join("criterion"),
+        &fixtures().join("gungraun"),
+        machine(),
+    )
+    .unwrap()
 }
 
 const DECL: &str = r#"
@@ -80,7 +96,9 @@ fn temp_workspace(decl: &str) -> (tempfile::TempDir, Workspace) {
     std::fs::write(root.join("book.toml"), "[book]\ntitle = \"t\"\n").unwrap();
     std::fs::create_dir_all(root.join("chapters/ch99-test")).unwrap();
     std::fs::write(root.join("chapters/ch99-test/figures.toml"), decl).unwrap();
-    fixture_results().save(&root.join("results/reference/ch99.json")).unwrap();
+    fixture_results()
+        .save(&root.join("results/reference/ch99.json"))
+        .unwrap();
     let ws = Workspace::at(root);
     (dir, ws)
 }
@@ -95,33 +113,68 @@ fn err_of<T>(r: anyhow::Result<T>) -> String {
 #[test]
 fn collect_reads_criterion_output_as_criterion_wrote_it() {
     let walls = collect::criterion_dir(&fixtures().join("criterion")).unwrap();
-    assert_eq!(walls.keys().collect::<Vec<_>>(), ["compare/sort/stable", "compare/sort/unstable"]);
+    assert_eq!(
+        walls.keys().collect::<Vec<_>>(),
+        ["compare/sort/stable", "compare/sort/unstable"]
+    );
     let dir = fixtures().join("criterion/compare/sort/stable/new");
-    let est: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("estimates.json")).unwrap()).unwrap();
-    let sample: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("sample.json")).unwrap()).unwrap();
+    let est: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("estimates.json")).unwrap())
+            .unwrap();
+    let sample: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("sample.json")).unwrap()).unwrap();
     let w = &walls["compare/sort/stable"];
     assert_eq!(w.median, est["median"]["point_estimate"].as_f64().unwrap());
-    assert_eq!(w.median_lo, est["median"]["confidence_interval"]["lower_bound"].as_f64().unwrap());
+    assert_eq!(
+        w.median_lo,
+        est["median"]["confidence_interval"]["lower_bound"]
+            .as_f64()
+            .unwrap()
+    );
     assert_eq!(w.mean, est["mean"]["point_estimate"].as_f64().unwrap());
     let iters = sample["iters"].as_array().unwrap();
     let times = sample["times"].as_array().unwrap();
     assert_eq!(w.samples.len(), iters.len());
-    assert_eq!(w.samples[0], times[0].as_f64().unwrap() / iters[0].as_f64().unwrap());
+    assert_eq!(
+        w.samples[0],
+        times[0].as_f64().unwrap() / iters[0].as_f64().unwrap()
+    );
     assert!(w.median_lo <= w.median && w.median <= w.median_hi);
 }
 
 #[test]
 fn collect_reads_gungraun_summaries_as_gungraun_wrote_them() {
     let counts = collect::gungraun_dir(&fixtures().join("gungraun")).unwrap();
-    assert_eq!(counts.keys().collect::<Vec<_>>(), ["compare/sort/stable", "compare/sort/unstable"]);
+    assert_eq!(
+        counts.keys().collect::<Vec<_>>(),
+        ["compare/sort/stable", "compare/sort/unstable"]
+    );
     let raw: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(fixtures().join("gungraun/instr/compare/sort.stable/summary.json")).unwrap(),
+        &std::fs::read_to_string(
+            fixtures().join("gungraun/instr/compare/sort.stable/summary.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
-    let ir = raw.pointer("/profiles/0/data/total/metrics/Ir/values/new").unwrap().as_f64().unwrap();
+    let ir = raw
+        .pointer("/profiles/0/data/total/metrics/Ir/values/new")
+        .unwrap()
+        .as_f64()
+        .unwrap();
     assert_eq!(counts["compare/sort/stable"]["Ir"], ir);
-    for m in ["Ir", "Dr", "Dw", "L1hits", "LLhits", "RamHits", "EstimatedCycles"] {
-        assert!(counts["compare/sort/unstable"].contains_key(m), "{m} missing");
+    for m in [
+        "Ir",
+        "Dr",
+        "Dw",
+        "L1hits",
+        "LLhits",
+        "RamHits",
+        "EstimatedCycles",
+    ] {
+        assert!(
+            counts["compare/sort/unstable"].contains_key(m),
+            "{m} missing"
+        );
     }
 }
 
@@ -140,22 +193,39 @@ fn a_chapter_renders_figures_tables_badges_and_setup_with_provenance() {
     let (_d, ws) = temp_workspace(DECL);
     let rendered = render(&ws, &Source::Reference).unwrap();
     let file = |name: &str| {
-        rendered.files.iter().find(|(p, _)| p == Path::new(name)).map(|(_, t)| t.clone()).unwrap_or_else(|| panic!("{name} not rendered"))
+        rendered
+            .files
+            .iter()
+            .find(|(p, _)| p == Path::new(name))
+            .map(|(_, t)| t.clone())
+            .unwrap_or_else(|| panic!("{name} not rendered"))
     };
     let fig = file("ch99/hist.md");
     assert!(fig.contains("<svg") && fig.contains("</svg>"));
-    assert!(fig.contains("currentColor"), "figure text must follow the theme");
-    assert!(!fig.contains("\n\n"), "a blank line would end the HTML block");
+    assert!(
+        fig.contains("currentColor"),
+        "figure text must follow the theme"
+    );
+    assert!(
+        !fig.contains("\n\n"),
+        "a blank line would end the HTML block"
+    );
     assert!(fig.contains("Test CPU") && fig.contains("results/reference/ch99.json"));
     let table = file("ch99/both.md");
     assert!(table.contains("| `stable` |") && table.contains("| `unstable` |"));
-    assert!(table.contains("1×"), "the stable row compared with itself is 1×");
+    assert!(
+        table.contains("1×"),
+        "the stable row compared with itself is 1×"
+    );
     let badge = file("ch99/claim-fewer.md");
     assert!(badge.contains("✓ holds here"));
     assert!(file("ch99/setup.md").contains("Test CPU"));
     let outcome = &rendered.outcomes["ch99"].1[0];
     let r = fixture_results();
-    let expect = r.benchmarks["compare/sort/unstable"].instr.as_ref().unwrap()["Ir"]
+    let expect = r.benchmarks["compare/sort/unstable"]
+        .instr
+        .as_ref()
+        .unwrap()["Ir"]
         / r.benchmarks["compare/sort/stable"].instr.as_ref().unwrap()["Ir"];
     assert_eq!(outcome.measured, expect);
     assert!(outcome.held && outcome.instr);
@@ -165,7 +235,12 @@ fn a_chapter_renders_figures_tables_badges_and_setup_with_provenance() {
 fn a_claim_that_does_not_hold_is_shown_and_an_instruction_claim_fails_the_check() {
     let (_d, ws) = temp_workspace(&DECL.replace("op = \"<\"", "op = \">\""));
     let rendered = render(&ws, &Source::Reference).unwrap();
-    let badge = &rendered.files.iter().find(|(p, _)| p.ends_with("claim-fewer.md")).unwrap().1;
+    let badge = &rendered
+        .files
+        .iter()
+        .find(|(p, _)| p.ends_with("claim-fewer.md"))
+        .unwrap()
+        .1;
     assert!(badge.contains("✗ does not hold here"));
     let e = err_of(pipeline::check(&rendered));
     assert!(e.contains("ch99/fewer"), "{e}");
@@ -176,7 +251,10 @@ fn missing_results_stop_with_the_path_and_the_fix() {
     let (d, ws) = temp_workspace(DECL);
     std::fs::remove_file(d.path().join("results/reference/ch99.json")).unwrap();
     let e = err_of(render(&ws, &Source::Reference));
-    assert!(e.contains("results/reference/ch99.json") && e.contains("scripts/book.sh --chapters ch99"), "{e}");
+    assert!(
+        e.contains("results/reference/ch99.json") && e.contains("scripts/book.sh --chapters ch99"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -186,25 +264,46 @@ fn corrupt_json_stops_with_the_file_and_the_fix() {
     let text = std::fs::read_to_string(&p).unwrap();
     std::fs::write(&p, &text[..text.len() / 2]).unwrap();
     let e = err_of(render(&ws, &Source::Reference));
-    assert!(e.contains("ch99.json is not valid JSON") && e.contains("git checkout"), "{e}");
+    assert!(
+        e.contains("ch99.json is not valid JSON") && e.contains("git checkout"),
+        "{e}"
+    );
 }
 
 #[test]
 fn results_of_a_newer_schema_stop_with_the_fix() {
     let (d, ws) = temp_workspace(DECL);
     let p = d.path().join("results/reference/ch99.json");
-    let text = std::fs::read_to_string(&p).unwrap().replacen(&format!("\"schema\": {SCHEMA_VERSION}"), "\"schema\": 99", 1);
+    let text = std::fs::read_to_string(&p).unwrap().replacen(
+        &format!("\"schema\": {SCHEMA_VERSION}"),
+        "\"schema\": 99",
+        1,
+    );
     std::fs::write(&p, text).unwrap();
     let e = err_of(render(&ws, &Source::Reference));
-    assert!(e.contains("schema 99") && e.contains("update the repository"), "{e}");
+    assert!(
+        e.contains("schema 99") && e.contains("update the repository"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_figure_naming_an_unknown_benchmark_stops_with_the_declaration_and_the_fix() {
-    let (_d, ws) = temp_workspace(&DECL.replace("bench = \"compare/sort/stable\"", "bench = \"compare/sort/bogus\""));
+    let (_d, ws) = temp_workspace(&DECL.replace(
+        "bench = \"compare/sort/stable\"",
+        "bench = \"compare/sort/bogus\"",
+    ));
     let e = err_of(render(&ws, &Source::Reference));
-    assert!(e.contains("figures.toml") && e.contains("figure `hist`") && e.contains("compare/sort/bogus"), "{e}");
-    assert!(e.contains("known: compare/sort/stable, compare/sort/unstable"), "{e}");
+    assert!(
+        e.contains("figures.toml")
+            && e.contains("figure `hist`")
+            && e.contains("compare/sort/bogus"),
+        "{e}"
+    );
+    assert!(
+        e.contains("known: compare/sort/stable, compare/sort/unstable"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -216,14 +315,26 @@ fn an_unknown_metric_stops_with_the_declaration() {
 
 #[test]
 fn a_claim_that_names_nothing_stops() {
-    let decl = DECL.replace("a = \"compare/sort/unstable\"\nb = \"compare/sort/stable\"\n", "");
+    let decl = DECL.replace(
+        "a = \"compare/sort/unstable\"\nb = \"compare/sort/stable\"\n",
+        "",
+    );
     let (_d, ws) = temp_workspace(&decl);
     let e = err_of(render(&ws, &Source::Reference));
-    assert!(e.contains("claim `fewer`") && e.contains("names nothing"), "{e}");
-    let spread = DECL.replace("kind = \"ratio\"", "kind = \"spread\"\nbenches = \"nothing/*\"");
+    assert!(
+        e.contains("claim `fewer`") && e.contains("names nothing"),
+        "{e}"
+    );
+    let spread = DECL.replace(
+        "kind = \"ratio\"",
+        "kind = \"spread\"\nbenches = \"nothing/*\"",
+    );
     let (_d, ws) = temp_workspace(&spread);
     let e = err_of(render(&ws, &Source::Reference));
-    assert!(e.contains("claim `fewer`") && e.contains("nothing/*"), "{e}");
+    assert!(
+        e.contains("claim `fewer`") && e.contains("nothing/*"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -233,10 +344,18 @@ fn a_failed_render_leaves_the_previous_output_whole() {
     write(&render(&ws, &Source::Reference).unwrap(), &out).unwrap();
     let before = pipeline::fsutil::list_files(&out).unwrap();
     assert!(!before.is_empty());
-    std::fs::write(d.path().join("chapters/ch99-test/figures.toml"), DECL.replace("compare/sort/stable\"\n\n", "x\"\n\n")).unwrap();
+    std::fs::write(
+        d.path().join("chapters/ch99-test/figures.toml"),
+        DECL.replace("compare/sort/stable\"\n\n", "x\"\n\n"),
+    )
+    .unwrap();
     assert!(render(&ws, &Source::Reference).is_err());
     assert_eq!(pipeline::fsutil::list_files(&out).unwrap(), before);
-    let leftovers: Vec<_> = std::fs::read_dir(d.path()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains("staging")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .collect();
     assert!(leftovers.is_empty(), "staging directories left behind");
 }
 
@@ -246,7 +365,9 @@ fn local_results_take_precedence_and_the_reference_fills_in() {
     let mut local = fixture_results();
     local.machine.id = "x86_64-local-4cpu".into();
     local.machine.cpu_model = "Local CPU".into();
-    local.save(&d.path().join("results/local/ch99.json")).unwrap();
+    local
+        .save(&d.path().join("results/local/ch99.json"))
+        .unwrap();
     let rendered = render(&ws, &Source::Local { extra: None }).unwrap();
     assert_eq!(rendered.outcomes["ch99"].0, "x86_64-local-4cpu");
     let rendered = render(&ws, &Source::Reference).unwrap();
@@ -285,7 +406,11 @@ fn every_chapter_declaration_validates_against_its_reference_results() {
         decl.validate(&results, &path).unwrap();
         for c in decl.claim.iter().filter(|c| c.is_instr()) {
             let o = claims::evaluate(c, &results);
-            assert!(o.held, "{}: instruction-count claim `{}` does not hold on the reference results", ch.package, c.id);
+            assert!(
+                o.held,
+                "{}: instruction-count claim `{}` does not hold on the reference results",
+                ch.package, c.id
+            );
         }
     }
 }
