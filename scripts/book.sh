@@ -13,8 +13,9 @@ cd "$(dirname "$0")/.."
 
 saved=false
 for arg in "$@"; do
-    [[ "$arg" == "--saved" ]] && saved=true
-    [[ "$arg" == "build" || "$arg" == "render" || "$arg" == "check" ]] && saved=true
+    case "$arg" in
+        --saved | build | render | check | help | --help | -h) saved=true ;;
+    esac
 done
 if [[ "$saved" == false ]]; then
     bash scripts/setup.sh bench

@@ -19,7 +19,7 @@ step "cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "cargo test"
-cargo test --workspace --quiet 2>&1 | tee target/test-output.txt
+cargo test --workspace --quiet
 
 step "instruction-count claims on fresh callgrind runs"
 cargo run --quiet --release -p pipeline --bin book -- instr-check
