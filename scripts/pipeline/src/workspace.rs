@@ -128,17 +128,27 @@ impl Workspace {
 
     /// Generated files for a local build, rendered from local results where there are any.
     pub fn local_generated(&self) -> PathBuf {
-        self.root.join("target/book-generated")
+        self.target_dir().join("book-generated")
     }
 
-    /// Where one chapter's raw benchmark output goes.
+    /// Cargo's target directory: `CARGO_TARGET_DIR` when set, else `target/` at the root.
+    pub fn target_dir(&self) -> PathBuf {
+        match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(d) => self.root.join(d),
+            None => self.root.join("target"),
+        }
+    }
+
+    /// Where one chapter's raw benchmark output goes: criterion's (the pipeline sets
+    /// `CRITERION_HOME` there) and gungraun's (which writes below the target directory).
     pub fn bench_output(&self, ch: &Chapter) -> (PathBuf, PathBuf) {
+        let target = self.target_dir();
         (
-            self.root
-                .join("target/book-bench")
+            target
+                .join("book-bench")
                 .join(&ch.package)
                 .join("criterion"),
-            self.root.join("target/gungraun").join(&ch.package),
+            target.join("gungraun").join(&ch.package),
         )
     }
 
