@@ -52,13 +52,7 @@ impl Machine {
     /// Describes this machine now.
     pub fn detect(root: &Path, mode: &str) -> Machine {
         let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-        let field = |name: &str| {
-            cpuinfo
-                .lines()
-                .find(|l| l.split(':').next().map(str::trim) == Some(name))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, v)| v.trim().to_string())
-        };
+        let field = |name: &str| key_value(&cpuinfo, name);
         let arch = std::env::consts::ARCH.to_string();
         let cpu_model = field("model name")
             .or_else(|| lscpu_field("Model name"))
@@ -83,14 +77,9 @@ impl Machine {
         let mut core_ids: Vec<(String, String)> = Vec::new();
         let mut phys = None;
         for block in cpuinfo.split("\n\n") {
-            let get = |k: &str| {
-                block
-                    .lines()
-                    .find(|l| l.split(':').next().map(str::trim) == Some(k))
-                    .and_then(|l| l.split_once(':'))
-                    .map(|(_, v)| v.trim().to_string())
-            };
-            if let (Some(p), Some(c)) = (get("physical id"), get("core id")) {
+            if let (Some(p), Some(c)) =
+                (key_value(block, "physical id"), key_value(block, "core id"))
+            {
                 core_ids.push((p, c));
             }
         }
@@ -284,12 +273,17 @@ fn parse_size(s: &str) -> Option<u64> {
     num.parse::<u64>().ok().map(|n| n * mult)
 }
 
-fn lscpu_field(name: &str) -> Option<String> {
-    let out = output("lscpu", &[])?;
-    out.lines()
-        .find(|l| l.split(':').next().map(str::trim) == Some(name))
+/// The value of the first `key: value` line whose key is `key` (as /proc/cpuinfo and lscpu
+/// write them).
+fn key_value(text: &str, key: &str) -> Option<String> {
+    text.lines()
+        .find(|l| l.split(':').next().map(str::trim) == Some(key))
         .and_then(|l| l.split_once(':'))
         .map(|(_, v)| v.trim().to_string())
+}
+
+fn lscpu_field(name: &str) -> Option<String> {
+    key_value(&output("lscpu", &[])?, name)
 }
 
 fn output(cmd: &str, args: &[&str]) -> Option<String> {
