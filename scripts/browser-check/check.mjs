@@ -5,7 +5,9 @@
 //
 // The directory is served over HTTP on 127.0.0.1 (ephemeral port). Pages are found by crawling
 // from index.html along same-origin links (including the sidebar that toc.js builds); every other
-// .html file in the directory is checked too and fails as unreachable. For each page:
+// .html file in the directory is checked too and fails as unreachable (mdBook's helper pages
+// print.html, 404.html and toc.html, and anything under fonts/, css/, js/ and the like, are not
+// pages). For each page:
 //   - the document loads with HTTP 200;
 //   - no same-origin request fails (network error or status >= 400);
 //   - no request leaves the origin (they are blocked; the only exception is mdBook's playground
@@ -23,7 +25,8 @@
 // Output: one line per page ("ok  path (...)" or "FAIL path: reasons"), one for the search index,
 // then "N passed, M failed". Exit status 1 when anything failed or no page was found, 2 on misuse.
 //
-// The browser is /usr/bin/chromium (Debian's package); BROWSER_CHECK_CHROMIUM overrides it.
+// The browser is /usr/bin/chromium (Debian's package, or the Chromium on GitHub's Ubuntu runners);
+// BROWSER_CHECK_CHROMIUM overrides it, and chromium-browser or google-chrome are tried after it.
 
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readdirSync, statSync, createReadStream } from 'node:fs';
@@ -262,25 +265,44 @@ async function checkSvgs(page) {
   });
 }
 
-/** Opens one page in ctx, attaching listeners that collect problems; returns page and problem list. */
+/**
+ * Opens a page in ctx whose listeners append to `problems` (and to `notes`). Call
+ * `problems.finish()` after the page is done for the final, de-duplicated list.
+ */
 async function openPage(ctx, origin, problems, notes) {
   const page = await ctx.newPage();
   page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+  // Chromium also logs every failed resource load as a console error; those are dropped once the
+  // request itself has been reported (see problems.finish), so each failure is listed once.
+  const failedUrls = new Set();
+  const resourceErrors = [];
+  problems.finish = () => {
+    for (const { url: u, line } of resourceErrors) if (!failedUrls.has(u)) problems.push(line);
+    return [...new Set(problems)];
+  };
   page.on('console', (msg) => {
     if (msg.type() === 'error') {
       const loc = msg.location();
       const where = loc && loc.url ? ` (${loc.url.replace(origin, '')}:${loc.lineNumber})` : '';
-      problems.push(`console error: ${msg.text()}${where}`);
+      const line = `console error: ${msg.text()}${where}`;
+      if (msg.text().startsWith('Failed to load resource') && loc && loc.url) {
+        resourceErrors.push({ url: loc.url, line });
+      } else {
+        problems.push(line);
+      }
     }
   });
   page.on('pageerror', (err) => problems.push(`uncaught exception: ${err.message}`));
   page.on('requestfailed', (req) => {
     // Blocked cross-origin requests are reported by the route handler.
-    if (new URL(req.url()).origin !== origin) return;
+    // A response with an error status was reported already (Chromium then aborts the request too).
+    if (new URL(req.url()).origin !== origin || failedUrls.has(req.url())) return;
+    failedUrls.add(req.url());
     problems.push(`request failed: ${req.url().replace(origin, '')} (${req.failure()?.errorText ?? 'unknown'})`);
   });
   page.on('response', (res) => {
     if (res.status() >= 400) {
+      failedUrls.add(res.url());
       problems.push(`HTTP ${res.status()}: ${res.url().replace(origin, '')}`);
     }
   });
@@ -301,6 +323,7 @@ async function openPage(ctx, origin, problems, notes) {
           body: JSON.stringify({ crates: [] }),
         });
       } else {
+        failedUrls.add(reqUrl);
         problems.push(`external request blocked: ${reqUrl}`);
         await route.abort('blockedbyclient');
       }
@@ -355,6 +378,9 @@ async function checkPage(ctx, root, origin, rel, reachable) {
   } finally {
     await page.close();
   }
+  const pageProblems = problems.finish();
+  problems.length = 0;
+  problems.push(...pageProblems);
   for (const src of images.broken) problems.push(`image did not load: ${src}`);
   for (const label of svgs.empty) problems.push(`inline svg has an empty box: ${label}`);
   if (svgs.noMain) problems.push('no <main> element');
@@ -396,9 +422,10 @@ async function takeScreenshots(browser, origin, pages, dir) {
       } finally {
         await page.close();
       }
-      if (problems.length) {
+      const shotProblems = problems.finish();
+      if (shotProblems.length) {
         const list = failures.get(rel) ?? [];
-        list.push(...problems.map((p) => `${name} theme: ${p}`));
+        list.push(...shotProblems.map((problem) => ({ theme: name, problem })));
         failures.set(rel, list);
       }
     }
@@ -506,7 +533,11 @@ async function main() {
       const shotFailures = screenshots ? await takeScreenshots(browser, origin, allPages, screenshots) : new Map();
       for (const rel of allPages) {
         const r = results.get(rel);
-        const problems = [...r.problems, ...(shotFailures.get(rel) ?? [])];
+        // The screenshot passes load each page again; list only what they add.
+        const themed = (shotFailures.get(rel) ?? [])
+          .filter(({ problem }) => !r.problems.includes(problem))
+          .map(({ theme, problem }) => `${theme} theme: ${problem}`);
+        const problems = [...r.problems, ...themed];
         if (problems.length === 0) {
           const extra = r.notes.length ? `; ${r.notes.join('; ')}` : '';
           report(true, `ok  ${rel} (${r.images} images, ${r.svgs} svgs${extra})`);
