@@ -7,10 +7,17 @@
 //! The mode comes from the `BOOK_MODE` environment variable (`quick` or `full`), not from a
 //! command-line flag, because `cargo bench -p chNN -- <flags>` hands the same flags to every
 //! harness and gungraun rejects criterion's.
+//!
+//! A benchmark that measures something neither harness reports (how far apart two readings of
+//! the clock are, say) records it with [`custom::record`], and the pipeline collects it beside
+//! criterion's estimates and callgrind's counts. Seeded random inputs come from [`rng`].
 
 use std::time::Duration;
 
 pub use criterion;
+
+pub mod custom;
+pub mod rng;
 
 /// How long and how carefully to measure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +77,24 @@ impl Mode {
             Mode::Full => 100,
         }
     }
+
+    /// Criterion's warm-up time per benchmark in this mode.
+    pub fn warm_up(self) -> Duration {
+        match self {
+            Mode::Quick => Duration::from_millis(300),
+            Mode::Full => Duration::from_secs(2),
+        }
+    }
+
+    /// Criterion's measurement time per benchmark in this mode. Criterion plans iterations by
+    /// the wall time they take, untimed set-up included (`iter_custom`, `iter_batched`), so a
+    /// benchmark with costly set-up keeps to this time and gets fewer iterations.
+    pub fn measurement(self) -> Duration {
+        match self {
+            Mode::Quick => Duration::from_millis(900),
+            Mode::Full => Duration::from_secs(5),
+        }
+    }
 }
 
 /// A criterion instance configured for the current mode.
@@ -77,14 +102,10 @@ impl Mode {
 /// Criterion's own plots are off: they cost seconds per benchmark and the book draws its own.
 pub fn config() -> criterion::Criterion {
     let mode = Mode::from_env();
-    let (warm_up, measure) = match mode {
-        Mode::Quick => (Duration::from_millis(300), Duration::from_millis(900)),
-        Mode::Full => (Duration::from_secs(2), Duration::from_secs(5)),
-    };
     criterion::Criterion::default()
         .without_plots()
-        .warm_up_time(warm_up)
-        .measurement_time(measure)
+        .warm_up_time(mode.warm_up())
+        .measurement_time(mode.measurement())
         .sample_size(mode.samples())
         .configure_from_args()
 }
@@ -100,5 +121,7 @@ mod tests {
         }
         assert_eq!(Mode::parse("fast"), None);
         assert!(Mode::Quick.samples() < Mode::Full.samples());
+        assert!(Mode::Quick.warm_up() < Mode::Full.warm_up());
+        assert!(Mode::Quick.measurement() < Mode::Full.measurement());
     }
 }

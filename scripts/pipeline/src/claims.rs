@@ -10,7 +10,7 @@ pub struct Outcome {
     pub id: String,
     /// The statement.
     pub text: String,
-    /// The measured number (a ratio).
+    /// The measured number: a ratio, or for a value claim the metric itself.
     pub measured: f64,
     /// What was divided by what, for the page.
     pub expression: String,
@@ -20,6 +20,8 @@ pub struct Outcome {
     pub held: bool,
     /// Whether it is over instruction counts (and so enforced by the test suite).
     pub instr: bool,
+    /// Whether it is over a custom measurement (`custom.<name>`; reported, like wall clock).
+    pub custom: bool,
 }
 
 /// Evaluates one claim. The declarations must have been validated against `results`.
@@ -35,6 +37,10 @@ pub fn evaluate(c: &Claim, results: &Results) -> Outcome {
                 get(a) / get(b),
                 format!("{} of {} ÷ {}", c.metric, short(a), short(b)),
             )
+        }
+        ClaimKind::Value => {
+            let a = c.a.as_deref().expect("validated");
+            (get(a), format!("{} of {}", c.metric, short(a)))
         }
         ClaimKind::Spread => {
             let p = c.benches.as_deref().expect("validated");
@@ -59,6 +65,7 @@ pub fn evaluate(c: &Claim, results: &Results) -> Outcome {
         threshold: format!("{} {}", c.op.symbol(), trim_float(c.value)),
         held: c.op.holds(measured, c.value),
         instr: c.is_instr(),
+        custom: crate::results::custom_name(&c.metric).is_some(),
     }
 }
 

@@ -1,8 +1,10 @@
-//! Collect: criterion's and gungraun's output for one chapter into one [`Results`].
+//! Collect: criterion's and gungraun's output for one chapter, and the custom measurements its
+//! benchmarks recorded, into one [`Results`].
 //!
 //! Criterion writes `<CRITERION_HOME>/<group>/<function>/<case>/new/{benchmark,estimates,sample}.json`
 //! (pinned at criterion 0.8.2). Gungraun writes `target/gungraun/<package>/<bench>/<group>/<function>.<id>/summary.json`
-//! (schema 7, gungraun 0.20.0) when `GUNGRAUN_SAVE_SUMMARY=json` is set.
+//! (schema 7, gungraun 0.20.0) when `GUNGRAUN_SAVE_SUMMARY=json` is set. `benchkit::custom`
+//! writes `<BOOK_CUSTOM_DIR>/<group>/<function>/<case>.json`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -151,6 +153,62 @@ pub fn gungraun_dir(dir: &Path) -> Result<BTreeMap<String, BTreeMap<String, f64>
     Ok(out)
 }
 
+/// A custom measurement's file, as `benchkit::custom` writes it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomRecord {
+    id: String,
+    metrics: BTreeMap<String, f64>,
+}
+
+/// Reads every custom measurement below a `BOOK_CUSTOM_DIR` (absent: none).
+pub fn custom_dir(dir: &Path) -> Result<BTreeMap<String, BTreeMap<String, f64>>> {
+    let mut out = BTreeMap::new();
+    for rel in list_files(dir)? {
+        let path = dir.join(&rel);
+        let fix = "delete it and run the benchmark again; benchkit::custom::record writes `{\"id\": \"group/function/case\", \"metrics\": {\"name\": number, ...}}`";
+        if rel.extension().and_then(|e| e.to_str()) != Some("json") {
+            bail!(
+                "{} is not a custom measurement (not a .json file): {fix}",
+                path.display()
+            );
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let r: CustomRecord = serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{} is not a custom measurement this pipeline understands: {fix}",
+                path.display()
+            )
+        })?;
+        let expected = rel.with_extension("").to_string_lossy().replace('\\', "/");
+        if r.id != expected {
+            bail!(
+                "{} records `{}` but its path says `{expected}`: {fix}",
+                path.display(),
+                r.id
+            );
+        }
+        let bad_name = r.metrics.keys().find(|n| {
+            n.is_empty()
+                || !n
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        });
+        if let Some(n) = bad_name {
+            bail!(
+                "{}: metric name `{n}` is not lower-case letters, digits and `_`: {fix}",
+                path.display()
+            );
+        }
+        if r.metrics.is_empty() {
+            bail!("{} records no metrics: {fix}", path.display());
+        }
+        out.insert(r.id, r.metrics);
+    }
+    Ok(out)
+}
+
 /// Merges both harnesses' output into one results value.
 pub fn collect(
     chapter: &str,
@@ -158,9 +216,25 @@ pub fn collect(
     gungraun: &Path,
     machine: Machine,
 ) -> Result<Results> {
+    collect_with_custom(chapter, criterion, gungraun, None, machine)
+}
+
+/// Merges both harnesses' output and the custom measurements below `custom` (when given) into
+/// one results value.
+pub fn collect_with_custom(
+    chapter: &str,
+    criterion: &Path,
+    gungraun: &Path,
+    custom: Option<&Path>,
+    machine: Machine,
+) -> Result<Results> {
     let walls = criterion_dir(criterion)?;
     let instrs = gungraun_dir(gungraun)?;
-    if walls.is_empty() && instrs.is_empty() {
+    let customs = match custom {
+        Some(dir) => custom_dir(dir)?,
+        None => BTreeMap::new(),
+    };
+    if walls.is_empty() && instrs.is_empty() && customs.is_empty() {
         bail!(
             "no benchmark output for {chapter} in {} or {}: run `scripts/book.sh --chapters {chapter}` (or `cargo bench -p {chapter}` with GUNGRAUN_SAVE_SUMMARY=json)",
             criterion.display(),
@@ -173,6 +247,9 @@ pub fn collect(
     }
     for (id, m) in instrs {
         benchmarks.entry(id).or_default().instr = Some(m);
+    }
+    for (id, m) in customs {
+        benchmarks.entry(id).or_default().custom = Some(m);
     }
     Ok(Results {
         schema: SCHEMA_VERSION,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-use crate::results::{Results, WALL_METRICS, is_instr_metric};
+use crate::results::{Results, WALL_METRICS, custom_name, is_instr_metric};
 
 /// All declarations of one chapter.
 #[derive(Debug, Deserialize)]
@@ -83,7 +83,8 @@ pub struct Figure {
 pub struct Series {
     /// Legend entry.
     pub label: String,
-    /// Metric plotted (see [`WALL_METRICS`], or a callgrind metric such as `Ir`).
+    /// Metric plotted (see [`WALL_METRICS`], a callgrind metric such as `Ir`, or a custom
+    /// measurement as `custom.<name>`).
     pub metric: String,
     /// Benchmark ids: an exact id or a prefix ending in `*`. The x value of each point is the
     /// number at the end of its id (`samples/sort/n40` gives 40).
@@ -136,6 +137,9 @@ pub enum ClaimKind {
     Ratio,
     /// `max / min` over every benchmark `benches` matches.
     Spread,
+    /// The metric of `a` itself, for a statement about one benchmark ("no reading of the
+    /// clock equalled the one before").
+    Value,
 }
 
 /// A comparison operator.
@@ -190,11 +194,11 @@ pub struct Claim {
     pub id: String,
     /// The statement, as the page makes it.
     pub text: String,
-    /// Ratio or spread.
+    /// Ratio, spread or value.
     pub kind: ClaimKind,
     /// The metric compared.
     pub metric: String,
-    /// Ratio: numerator benchmark.
+    /// Ratio: numerator benchmark. Value: the benchmark.
     #[serde(default)]
     pub a: Option<String>,
     /// Ratio: denominator benchmark.
@@ -296,9 +300,17 @@ impl Decl {
                 );
             }
             if let Some(m) = metric {
-                if !is_instr_metric(m) && !WALL_METRICS.iter().any(|(w, _)| *w == m) {
+                if custom_name(m) == Some("") {
                     bail!(
-                        "{file}: {what} names metric `{m}`, which is neither a wall-clock metric nor a callgrind count: {fix}"
+                        "{file}: {what} names metric `{m}` without a name after `custom.`: {fix}"
+                    );
+                }
+                if !is_instr_metric(m)
+                    && custom_name(m).is_none()
+                    && !WALL_METRICS.iter().any(|(w, _)| *w == m)
+                {
+                    bail!(
+                        "{file}: {what} names metric `{m}`, which is neither a wall-clock metric, a callgrind count nor `custom.<name>`: {fix}"
                     );
                 }
                 for id in &ids {
@@ -306,10 +318,12 @@ impl Decl {
                         bail!(
                             "{file}: {what} needs metric `{m}` of `{id}`, which {} does not hold ({}): {fix}",
                             results_path.display(),
-                            if is_instr_metric(m) {
-                                "no callgrind run"
+                            if let Some(n) = custom_name(m) {
+                                format!("no custom measurement named `{n}` was recorded for it")
+                            } else if is_instr_metric(m) {
+                                "no callgrind run".to_string()
                             } else {
-                                "no criterion run"
+                                "no criterion run".to_string()
                             }
                         );
                     }
@@ -410,6 +424,22 @@ impl Decl {
                         }
                         need(&what, id, Some(&c.metric))?;
                     }
+                }
+                ClaimKind::Value => {
+                    let Some(a) = &c.a else {
+                        bail!(
+                            "{file}: {what} is a value but names nothing: set `a` to the benchmark whose metric it states"
+                        );
+                    };
+                    if c.b.is_some() || c.benches.is_some() {
+                        bail!(
+                            "{file}: {what} is a value of one benchmark, `a`: drop `b` and `benches`, or make it a ratio or a spread"
+                        );
+                    }
+                    if a.ends_with('*') {
+                        bail!("{file}: {what}: a value is of one benchmark, not `{a}`");
+                    }
+                    need(&what, a, Some(&c.metric))?;
                 }
                 ClaimKind::Spread => {
                     let p = c.benches.as_deref().with_context(|| {

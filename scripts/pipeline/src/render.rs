@@ -13,7 +13,7 @@ use plotters::prelude::*;
 use crate::claims::{Outcome, format_ratio};
 use crate::decl::{Decl, Figure, FigureKind, Table, matching, trailing_number};
 use crate::format::{self, html, html_inline};
-use crate::results::{Results, is_instr_metric};
+use crate::results::{Results, custom_name, is_instr_metric};
 use crate::workspace::Chapter;
 
 /// Figure size in SVG user units; the page scales it to its width.
@@ -165,6 +165,8 @@ fn claims_table(outcomes: &[Outcome], prov: &str) -> String {
             o.threshold,
             if o.instr {
                 "instructions (enforced by tests)"
+            } else if o.custom {
+                "custom measurement (reported)"
             } else {
                 "wall clock (reported)"
             },
@@ -183,7 +185,7 @@ fn column_unit(metric: &str, declared: &Option<String>, values: &[f64]) -> Strin
         return u.clone();
     }
     match metric {
-        m if is_instr_metric(m) => "count".into(),
+        m if is_instr_metric(m) || custom_name(m).is_some() => "count".into(),
         "ci_rel" | "cv" => "pct".into(),
         _ => format::auto_time_unit(values.iter().copied().fold(0.0, f64::max)).into(),
     }

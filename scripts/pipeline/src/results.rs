@@ -3,12 +3,17 @@
 //! Schema (version [`SCHEMA_VERSION`]), documented in `ARCHITECTURE.md`:
 //!
 //! ```text
-//! { "schema": 1, "chapter": "ch01", "machine": { ...Machine... },
-//!   "benchmarks": { "<group>/<function>/<case>": { "wall": {...}?, "instr": {...}? } } }
+//! { "schema": 2, "chapter": "ch01", "machine": { ...Machine... },
+//!   "benchmarks": { "<group>/<function>/<case>":
+//!                   { "wall": {...}?, "instr": {...}?, "custom": {...}? } } }
 //! ```
 //!
 //! Times are nanoseconds per iteration. `instr` holds callgrind's metrics by gungraun's names
 //! (`Ir`, `Dr`, `Dw`, `L1hits`, `LLhits`, `RamHits`, `TotalRW`, `EstimatedCycles`, ...).
+//! `custom` holds numbers a benchmark recorded itself with `benchkit::custom::record`; the
+//! declarations name them `custom.<name>`.
+//!
+//! Schema 2 added `custom`; a schema 1 file is a schema 2 file without it and is read as one.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,8 +23,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::machine::Machine;
 
-/// The version this pipeline writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The version this pipeline writes and the newest it reads. Every older version is a subset
+/// of it (version 1 lacks `custom`), so older files are read as they are.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// All measurements of one chapter on one machine.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -45,6 +51,10 @@ pub struct Bench {
     /// Callgrind's counts, by gungraun's metric names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instr: Option<BTreeMap<String, f64>>,
+    /// Numbers the benchmark recorded itself (`benchkit::custom`), by name without the
+    /// `custom.` prefix that declarations use. Schema 2 and later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom: Option<BTreeMap<String, f64>>,
 }
 
 /// Criterion's estimates for one benchmark, in nanoseconds per iteration.
@@ -91,14 +101,28 @@ pub const WALL_METRICS: [(&str, &str); 9] = [
     ),
 ];
 
-/// Whether `metric` is a callgrind count (deterministic) rather than a wall-clock estimate.
+/// How declarations name a custom measurement: `custom.<name>`.
+pub const CUSTOM_PREFIX: &str = "custom.";
+
+/// The name of a custom measurement without its prefix, if `metric` names one.
+pub fn custom_name(metric: &str) -> Option<&str> {
+    metric.strip_prefix(CUSTOM_PREFIX)
+}
+
+/// Whether `metric` is a callgrind count (deterministic) rather than a wall-clock estimate or a
+/// custom measurement.
 pub fn is_instr_metric(metric: &str) -> bool {
-    !WALL_METRICS.iter().any(|(m, _)| *m == metric) && metric != "samples"
+    !WALL_METRICS.iter().any(|(m, _)| *m == metric)
+        && metric != "samples"
+        && custom_name(metric).is_none()
 }
 
 impl Bench {
     /// The value of `metric` for this benchmark, if it was measured.
     pub fn metric(&self, metric: &str) -> Option<f64> {
+        if let Some(name) = custom_name(metric) {
+            return self.custom.as_ref()?.get(name).copied();
+        }
         if is_instr_metric(metric) {
             return self.instr.as_ref()?.get(metric).copied();
         }
@@ -172,6 +196,12 @@ impl Results {
             {
                 bail!(
                     "{}: benchmark `{id}` has no usable wall-clock samples: measure it again",
+                    path.display()
+                );
+            }
+            if schema < 2 && b.custom.is_some() {
+                bail!(
+                    "{}: benchmark `{id}` has custom measurements, which results schema {schema} cannot hold: set `schema` to {SCHEMA_VERSION} or measure again",
                     path.display()
                 );
             }

@@ -78,7 +78,8 @@ pub fn ensure_tools(root: &Path) -> Result<()> {
 /// goes to `target/book-bench/<chapter>/`; the full log to `bench.log` beside it.
 pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Result<()> {
     let (criterion_home, gungraun_dir) = ws.bench_output(ch);
-    for d in [&criterion_home, &gungraun_dir] {
+    let custom_dir = ws.custom_output(ch);
+    for d in [&criterion_home, &gungraun_dir, &custom_dir] {
         if d.exists() {
             std::fs::remove_dir_all(d)
                 .with_context(|| format!("cannot clear old output in {}", d.display()))?;
@@ -115,6 +116,7 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Re
         .env("BOOK_MODE", mode)
         .env("CRITERION_HOME", &criterion_home)
         .env("GUNGRAUN_SAVE_SUMMARY", "json")
+        .env("BOOK_CUSTOM_DIR", &custom_dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -134,8 +136,17 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Re
     for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
         let line = line?;
         writeln!(log, "{line}")?;
-        if let Some(rest) = line.strip_prefix("Benchmarking ") {
+        if let Some(rest) = line.strip_prefix("custom ") {
+            done += 1;
+            let (id, values) = rest.split_once(": ").unwrap_or((rest, ""));
+            let values = values.split(" (written to").next().unwrap_or(values);
+            eprintln!("[{} {done:>3} custom] {id:<39} {values}", ch.package);
+        } else if let Some(rest) = line.strip_prefix("Benchmarking ") {
             current_wall = rest.split(':').next().unwrap_or(rest).trim().to_string();
+        } else if !line.starts_with(' ') && !line.contains(' ') && line.matches('/').count() == 2 {
+            // Criterion prints an id too long for its column on a line of its own, and the
+            // times on the next.
+            current_wall = line.trim().to_string();
         } else if let Some((id, rest)) = line.split_once(" time:") {
             done += 1;
             let id = if id.trim().is_empty() {

@@ -152,6 +152,14 @@ impl Workspace {
         )
     }
 
+    /// Where one chapter's custom measurements go (the pipeline sets `BOOK_CUSTOM_DIR` there).
+    pub fn custom_output(&self, ch: &Chapter) -> PathBuf {
+        self.target_dir()
+            .join("book-bench")
+            .join(&ch.package)
+            .join("custom")
+    }
+
     /// A path relative to the root, for messages and provenance lines.
     pub fn rel(&self, p: &Path) -> String {
         p.strip_prefix(&self.root)

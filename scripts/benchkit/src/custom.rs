@@ -1,0 +1,166 @@
+//! Custom measurements: numbers a benchmark measures that are neither criterion's estimates nor
+//! callgrind's counts, such as the smallest step between two readings of the clock.
+//!
+//! A benchmark records them under its id, `group/function/case` like every other benchmark,
+//! with [`record`]. When the pipeline runs the benchmarks it sets [`ENV`] to a directory, and
+//! each record becomes one file there, `<group>/<function>/<case>.json`:
+//!
+//! ```json
+//! {"id": "timer/steps/instant", "metrics": {"min_step_ns": 18.0, "equal_pct": 0.0}}
+//! ```
+//!
+//! The pipeline stores the metrics in the results file under the benchmark's `custom` field,
+//! and the chapter's `figures.toml` names them `custom.<name>`. Without the variable (a reader
+//! running `cargo bench -p chNN` by hand) the numbers are printed instead. Either way one line
+//! starting with `custom ` goes to standard output.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The environment variable that names the directory records are written to.
+pub const ENV: &str = "BOOK_CUSTOM_DIR";
+
+/// Records `metrics` for the benchmark `id`: into the directory named by [`ENV`] when it is
+/// set, and as a line of standard output in any case.
+///
+/// # Panics
+/// On a malformed id, metric name or value (see [`to_json`]), or when the file cannot be
+/// written: a measurement that silently went missing would leave the chapter's page without its
+/// number, and the pipeline would only notice later and further from the cause.
+pub fn record(id: &str, metrics: &[(&str, f64)]) {
+    let line = metrics
+        .iter()
+        .map(|(n, v)| format!("{n} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match std::env::var_os(ENV) {
+        Some(dir) => {
+            let path = record_in(Path::new(&dir), id, metrics).unwrap_or_else(|e| {
+                panic!(
+                    "cannot write the custom measurement of {id} below {}: {e}",
+                    Path::new(&dir).display()
+                )
+            });
+            println!("custom {id}: {line} (written to {})", path.display());
+        }
+        None => println!("custom {id}: {line}"),
+    }
+}
+
+/// Writes the record of `id` below `dir` and returns the file's path.
+///
+/// # Panics
+/// As [`to_json`].
+pub fn record_in(dir: &Path, id: &str, metrics: &[(&str, f64)]) -> std::io::Result<PathBuf> {
+    let json = to_json(id, metrics);
+    let path = dir.join(format!("{id}.json"));
+    std::fs::create_dir_all(path.parent().expect("an id has three parts"))?;
+    std::fs::write(&path, json)?;
+    Ok(path)
+}
+
+/// The JSON text of one record.
+///
+/// # Panics
+/// When `id` is not three non-empty parts `group/function/case` made of letters, digits, `_`,
+/// `-` and `.`; when a metric name is not lower-case letters, digits and `_`, or appears twice;
+/// when a value is not finite; or when there are no metrics at all.
+pub fn to_json(id: &str, metrics: &[(&str, f64)]) -> String {
+    let parts: Vec<&str> = id.split('/').collect();
+    let part_ok = |p: &&str| {
+        !p.is_empty()
+            && *p != "."
+            && *p != ".."
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+    };
+    assert!(
+        parts.len() == 3 && parts.iter().all(part_ok),
+        "custom measurement id {id:?} is not `group/function/case` (letters, digits, `_`, `-`, `.`)"
+    );
+    assert!(
+        !metrics.is_empty(),
+        "custom measurement {id} records no metrics"
+    );
+    let mut out = format!("{{\"id\": \"{id}\", \"metrics\": {{");
+    for (i, (name, value)) in metrics.iter().enumerate() {
+        assert!(
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "custom metric name {name:?} of {id} is not lower-case letters, digits and `_`"
+        );
+        assert!(
+            !metrics[..i].iter().any(|(n, _)| n == name),
+            "custom metric {name} of {id} is recorded twice"
+        );
+        assert!(
+            value.is_finite(),
+            "custom metric {name} of {id} is {value}, not a finite number"
+        );
+        if i > 0 {
+            out.push_str(", ");
+        }
+        // `{:?}` of a finite f64 is valid JSON: `18.0`, `0.25`, `1e-7`.
+        write!(out, "\"{name}\": {value:?}").expect("writing to a String");
+    }
+    out.push_str("}}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_is_the_json_the_pipeline_reads() {
+        let json = to_json("timer/steps/instant", &[("min_step_ns", 18.0), ("x", 1e-7)]);
+        assert_eq!(
+            json,
+            "{\"id\": \"timer/steps/instant\", \"metrics\": {\"min_step_ns\": 18.0, \"x\": 1e-7}}\n"
+        );
+    }
+
+    #[test]
+    fn a_record_lands_at_its_id() {
+        let dir = std::env::temp_dir().join(format!("benchkit-custom-{}", std::process::id()));
+        let path = record_in(&dir, "g/f/c1", &[("n", 3.0)]).unwrap();
+        assert_eq!(path, dir.join("g/f/c1.json"));
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            to_json("g/f/c1", &[("n", 3.0)])
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    #[should_panic(expected = "is not `group/function/case`")]
+    fn an_id_of_two_parts_is_refused() {
+        to_json("timer/steps", &[("n", 1.0)]);
+    }
+
+    #[test]
+    #[should_panic(expected = "is not `group/function/case`")]
+    fn an_id_that_climbs_out_of_the_directory_is_refused() {
+        to_json("../f/c", &[("n", 1.0)]);
+    }
+
+    #[test]
+    #[should_panic(expected = "not a finite number")]
+    fn a_non_finite_value_is_refused() {
+        to_json("g/f/c", &[("n", f64::NAN)]);
+    }
+
+    #[test]
+    #[should_panic(expected = "recorded twice")]
+    fn a_metric_recorded_twice_is_refused() {
+        to_json("g/f/c", &[("n", 1.0), ("n", 2.0)]);
+    }
+
+    #[test]
+    #[should_panic(expected = "is not lower-case")]
+    fn a_metric_name_with_a_dot_is_refused() {
+        to_json("g/f/c", &[("custom.n", 1.0)]);
+    }
+}
