@@ -1,0 +1,67 @@
+//! Instruction-count harness (gungraun, callgrind) for chapter 05. Ids are
+//! `group/function/case`, the same as in `wall.rs` for the transposes it shares; the arguments
+//! of each `#[bench]` are built before callgrind starts counting.
+//!
+//! Callgrind's cache simulation has caches of fixed sizes, not this machine's, and runs about
+//! fifty times slower than the processor, so this harness counts small cases only.
+
+use std::hint::black_box;
+
+use ch05::cases::{CHASE_SEED, SIM_STEPS, lines_in};
+use ch05::chase::{Ring, cyclic_permutation};
+use ch05::pages::Pages;
+use ch05::transpose::{Transpose, square};
+use gungraun::{library_benchmark, library_benchmark_group, main};
+
+fn ring(kib: usize) -> Ring {
+    Ring::new(&cyclic_permutation(lines_in(kib), CHASE_SEED), Pages::Base)
+}
+
+// Every size of `ch05::cases::SIM_WORKING_SETS_KIB`; the ids are callgrind's own (`sim/...`):
+// the wall-clock ladder times one load per iteration, this counts `SIM_STEPS` of them.
+#[library_benchmark]
+#[bench::kib16(ring(16))]
+#[bench::kib1024(ring(1024))]
+#[bench::kib65536(ring(65536))]
+fn chase(ring: Ring) -> (Ring, usize) {
+    let end = black_box(&ring).walk(0, SIM_STEPS);
+    (ring, end)
+}
+
+fn matrices(n: usize) -> (usize, Vec<u32>, Vec<u32>) {
+    let (src, dst) = square(n);
+    (n, src, dst)
+}
+
+// Every side of `ch05::cases::SIM_TRANSPOSE_SIDES`, with the ids of the wall-clock cases.
+#[library_benchmark]
+#[bench::n64(matrices(64))]
+#[bench::n1000(matrices(1000))]
+fn naive(m: (usize, Vec<u32>, Vec<u32>)) -> (Vec<u32>, Vec<u32>) {
+    run(Transpose::Naive, m)
+}
+
+#[library_benchmark]
+#[bench::n64(matrices(64))]
+#[bench::n1000(matrices(1000))]
+fn blocked(m: (usize, Vec<u32>, Vec<u32>)) -> (Vec<u32>, Vec<u32>) {
+    run(Transpose::Blocked, m)
+}
+
+#[library_benchmark]
+#[bench::n64(matrices(64))]
+#[bench::n1000(matrices(1000))]
+fn recursive(m: (usize, Vec<u32>, Vec<u32>)) -> (Vec<u32>, Vec<u32>) {
+    run(Transpose::Recursive, m)
+}
+
+fn run(t: Transpose, (n, src, mut dst): (usize, Vec<u32>, Vec<u32>)) -> (Vec<u32>, Vec<u32>) {
+    // The matrices are returned: gungraun drops return values after counting stops.
+    t.run(n, n, black_box(&src), black_box(&mut dst));
+    (src, dst)
+}
+
+library_benchmark_group!(name = sim; benchmarks = chase);
+library_benchmark_group!(name = transpose; benchmarks = naive, blocked, recursive);
+
+main!(library_benchmark_groups = sim, transpose);

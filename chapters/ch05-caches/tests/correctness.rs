@@ -1,0 +1,163 @@
+//! Chapter 05's code against simple models: the random cycle is one cycle through every line,
+//! the walks land where following the successors by hand lands, the sequential read sums what
+//! a plain loop sums, and every transpose equals the definition.
+
+use ch05::cases::{
+    SIM_TRANSPOSE_SIDES, SIM_WORKING_SETS_KIB, TRANSPOSE_SIDES, WORKING_SETS_KIB, kib_case,
+    lines_in, side_case,
+};
+use ch05::chase::{Ring, cyclic_permutation, filled_lines, is_single_cycle, read_lines, sum_lines};
+use ch05::pages::{LINE, Line, LineBuf, Pages, thp_policy};
+use ch05::transpose::{Transpose, blocked, naive, recursive, square};
+use proptest::prelude::*;
+
+fn model_transpose(rows: usize, cols: usize, src: &[u32]) -> Vec<u32> {
+    let mut out = vec![0; rows * cols];
+    for r in 0..rows {
+        for c in 0..cols {
+            out[c * rows + r] = src[r * cols + c];
+        }
+    }
+    out
+}
+
+proptest! {
+    #[test]
+    fn sattolo_gives_one_cycle_through_every_slot(n in 1usize..3000, seed in any::<u64>()) {
+        let next = cyclic_permutation(n, seed);
+        prop_assert!(is_single_cycle(&next));
+        let mut sorted = next.clone();
+        sorted.sort_unstable();
+        prop_assert!(sorted.iter().enumerate().all(|(i, &x)| x as usize == i), "a permutation");
+        if n > 1 {
+            prop_assert!(next.iter().enumerate().all(|(i, &x)| x as usize != i), "no fixed point");
+        }
+    }
+
+    #[test]
+    fn a_walk_follows_the_successors(n in 1usize..600, seed in any::<u64>(), from_frac in 0.0f64..1.0, steps in 0u64..2000) {
+        let next = cyclic_permutation(n, seed);
+        let from = ((n as f64 * from_frac) as usize).min(n - 1);
+        let mut model = from;
+        for _ in 0..steps {
+            model = next[model] as usize;
+        }
+        for pages in Pages::ALL {
+            let ring = Ring::new(&next, pages);
+            prop_assert_eq!(ring.walk(from, steps), model);
+        }
+    }
+
+    #[test]
+    fn every_transpose_equals_the_definition(rows in 1usize..150, cols in 1usize..150, seed in any::<u32>()) {
+        let src: Vec<u32> = (0..(rows * cols) as u32).map(|x| x.wrapping_mul(2_654_435_761).wrapping_add(seed)).collect();
+        let model = model_transpose(rows, cols, &src);
+        for t in Transpose::ALL {
+            let mut dst = vec![u32::MAX; rows * cols];
+            t.run(rows, cols, &src, &mut dst);
+            prop_assert_eq!(&dst, &model, "{} at {} x {}", t.name(), rows, cols);
+        }
+    }
+
+    #[test]
+    fn reading_sums_what_a_plain_loop_sums(len in 1usize..300, lines in 0u64..2000) {
+        let buf = filled_lines(len, Pages::Base);
+        let model: u64 = (0..lines).map(|k| 8 * (k % len as u64)).sum();
+        prop_assert_eq!(read_lines(&buf, lines), model);
+    }
+}
+
+#[test]
+fn a_walk_of_the_whole_ring_comes_back_and_sees_every_line() {
+    let n = lines_in(256);
+    let next = cyclic_permutation(n, 7);
+    let ring = Ring::new(&next, Pages::Huge);
+    assert_eq!(ring.bytes(), 256 * 1024);
+    let mut seen = vec![false; n];
+    let mut at = 0;
+    for _ in 0..n {
+        assert!(!seen[at], "line {at} visited twice");
+        seen[at] = true;
+        at = ring.walk(at, 1);
+    }
+    assert_eq!(at, 0);
+    assert!(seen.iter().all(|&s| s));
+}
+
+#[test]
+fn transposes_of_the_benchmarked_squares_are_right() {
+    for &n in TRANSPOSE_SIDES.iter().filter(|&&n| n <= 1000) {
+        let (src, _) = square(n);
+        let model = model_transpose(n, n, &src);
+        for f in [naive, blocked, recursive] {
+            let mut dst = vec![0; n * n];
+            f(n, n, &src, &mut dst);
+            assert_eq!(dst, model, "side {n}");
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "needs 12 elements")]
+fn a_transpose_refuses_matrices_of_the_wrong_size() {
+    let mut dst = vec![0; 11];
+    naive(3, 4, &[0; 12], &mut dst);
+}
+
+#[test]
+fn sum_lines_adds_every_word() {
+    let lines = [
+        Line { words: [1; 8] },
+        Line {
+            words: [0, 1, 2, 3, 4, 5, 6, 7],
+        },
+    ];
+    assert_eq!(sum_lines(&lines), 8 + 28);
+    assert_eq!(sum_lines(&[]), 0);
+}
+
+#[test]
+fn buffers_are_aligned_zeroed_and_report_their_pages() {
+    for pages in Pages::ALL {
+        let mut buf = LineBuf::new(lines_in(4096), pages);
+        assert_eq!(
+            buf.as_ptr() as usize % (2 << 20),
+            0,
+            "aligned to a huge page"
+        );
+        assert!(buf.iter().all(|l| *l == Line::default()));
+        for l in buf.iter_mut() {
+            l.words[3] = 1;
+        }
+        let share = buf.huge_share().expect("Linux reports smaps");
+        assert!((0.0..=100.0).contains(&share));
+        if pages == Pages::Base {
+            assert_eq!(share, 0.0, "MADV_NOHUGEPAGE gives no huge pages");
+        }
+        if pages == Pages::Huge && thp_policy().as_deref() == Some("always") {
+            assert!(share > 0.0);
+        }
+    }
+    assert_eq!(std::mem::size_of::<Line>(), LINE);
+    assert_eq!(std::mem::align_of::<Line>(), LINE);
+}
+
+#[test]
+fn case_lists_are_well_formed() {
+    assert!(WORKING_SETS_KIB.windows(2).all(|w| w[1] == 2 * w[0]));
+    assert_eq!(WORKING_SETS_KIB[0], 4);
+    assert!(
+        *WORKING_SETS_KIB.last().unwrap() >= 1 << 20,
+        "at least 1 GiB"
+    );
+    assert_eq!(kib_case(1 << 20), "kib1048576");
+    assert_eq!(lines_in(4), 64);
+    assert_eq!(side_case(4000), "n4000");
+    assert!(TRANSPOSE_SIDES.windows(2).all(|w| w[0] < w[1]));
+    assert!(
+        SIM_TRANSPOSE_SIDES
+            .iter()
+            .all(|n| TRANSPOSE_SIDES.contains(n))
+    );
+    assert!(SIM_WORKING_SETS_KIB.windows(2).all(|w| w[0] < w[1]));
+}
