@@ -70,6 +70,7 @@ impl Mode {
         }
     }
 
+    // ANCHOR: settings
     /// Number of criterion samples per benchmark in this mode.
     pub fn samples(self) -> usize {
         match self {
@@ -95,6 +96,7 @@ impl Mode {
             Mode::Full => Duration::from_secs(5),
         }
     }
+    // ANCHOR_END: settings
 }
 
 /// A criterion instance configured for the current mode.

@@ -98,7 +98,9 @@ fn setup_box(ch: &Chapter, r: &Results, results_file: &str) -> String {
     };
     let mode = match m.mode.as_str() {
         "quick" => "quick (short warm-up and measurement; for a first look, not for publication)",
-        _ => "full (publication: 2 s warm-up, 5 s measurement, 100 samples per benchmark)",
+        _ => {
+            "full (publication-length warm-up, measurement and sample count; the settings are in `scripts/benchkit`, shown in the method appendix)"
+        }
     };
     let hyp = m
         .hypervisor
