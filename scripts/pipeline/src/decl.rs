@@ -385,18 +385,16 @@ impl Decl {
                     "{file}: {what} is declared twice: give each figure, table and claim its own id"
                 );
             }
-            let mut n = 0;
             for r in &t.rows {
                 for c in &t.columns {
                     unit_ok(&what, &c.unit)?;
-                    n = need(&what, r, Some(&c.metric))?.len();
+                    need(&what, r, Some(&c.metric))?;
                     if let Some(base) = &c.ratio_to {
                         need(&what, base, Some(&c.metric))?;
                     }
                 }
             }
             let rows: usize = t.rows.iter().map(|r| matching(results, r).len()).sum();
-            let _ = n;
             if !t.labels.is_empty() && t.labels.len() != rows {
                 bail!(
                     "{file}: {what} has {} labels for {rows} rows: give one label per row",

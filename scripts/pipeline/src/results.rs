@@ -215,11 +215,6 @@ impl Results {
         let text = serde_json::to_string_pretty(self)? + "\n";
         crate::fsutil::write_atomic(path, text.as_bytes())
     }
-
-    /// The benchmark `id`, or an error that says which ids exist.
-    pub fn bench(&self, id: &str) -> Option<&Bench> {
-        self.benchmarks.get(id)
-    }
 }
 
 fn chapter_of_file(path: &Path) -> Option<String> {
