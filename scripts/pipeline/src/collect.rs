@@ -20,6 +20,18 @@ use crate::results::{Bench, Results, SCHEMA_VERSION, Wall};
 #[derive(Deserialize)]
 struct CriterionBenchmark {
     full_id: String,
+    #[serde(default)]
+    throughput: Option<Value>,
+}
+
+/// Bytes per iteration from criterion's serialized `Throughput`: `{"Bytes": n}`,
+/// `{"BytesDecimal": n}` or `{"ElementsAndBytes": {"elements": e, "bytes": n}}`.
+fn throughput_bytes(t: &Option<Value>) -> Option<u64> {
+    let t = t.as_ref()?;
+    t.get("Bytes")
+        .or_else(|| t.get("BytesDecimal"))
+        .or_else(|| t.get("ElementsAndBytes").and_then(|e| e.get("bytes")))
+        .and_then(Value::as_u64)
 }
 
 #[derive(Deserialize)]
@@ -88,6 +100,7 @@ pub fn criterion_dir(dir: &Path) -> Result<BTreeMap<String, Wall>> {
                 mad: e.median_abs_dev.point_estimate,
                 samples,
                 iterations: s.iters.iter().sum::<f64>() as u64,
+                bytes: throughput_bytes(&b.throughput),
             },
         );
     }
@@ -257,4 +270,22 @@ pub fn collect_with_custom(
         machine,
         benchmarks,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throughput_bytes_come_from_each_of_criterions_byte_forms() {
+        let parse = |s: &str| throughput_bytes(&Some(serde_json::from_str(s).unwrap()));
+        assert_eq!(parse(r#"{"Bytes": 4096}"#), Some(4096));
+        assert_eq!(parse(r#"{"BytesDecimal": 1000}"#), Some(1000));
+        assert_eq!(
+            parse(r#"{"ElementsAndBytes": {"elements": 8, "bytes": 64}}"#),
+            Some(64)
+        );
+        assert_eq!(parse(r#"{"Elements": 8}"#), None);
+        assert_eq!(throughput_bytes(&None), None);
+    }
 }

@@ -257,7 +257,7 @@ pub fn trailing_number(id: &str) -> Option<f64> {
     digits.chars().rev().collect::<String>().parse().ok()
 }
 
-const UNITS: [&str; 7] = ["ns", "us", "ms", "s", "pct", "count", "x"];
+const UNITS: [&str; 8] = ["ns", "us", "ms", "s", "pct", "count", "x", "gbps"];
 
 impl Decl {
     /// Reads a chapter's declarations.
@@ -322,6 +322,8 @@ impl Decl {
                                 format!("no custom measurement named `{n}` was recorded for it")
                             } else if is_instr_metric(m) {
                                 "no callgrind run".to_string()
+                            } else if m == "gb_per_s" && results.benchmarks[*id].wall.is_some() {
+                                "its criterion group declared no `Throughput::Bytes`".to_string()
                             } else {
                                 "no criterion run".to_string()
                             }
@@ -369,9 +371,9 @@ impl Decl {
                                 "{file}: {what}: benchmark `{id}` has no number at the end of its id to place it on the x axis: name its cases like `n40` or `off256`"
                             );
                         }
-                        if s.error_bars && s.metric != "median" {
+                        if s.error_bars && s.metric != "median" && s.metric != "gb_per_s" {
                             bail!(
-                                "{file}: {what}: error bars are the median's interval; set `metric = \"median\"` or drop `error_bars`"
+                                "{file}: {what}: error bars are the median's interval; set `metric = \"median\"` (or `gb_per_s`) or drop `error_bars`"
                             );
                         }
                     }

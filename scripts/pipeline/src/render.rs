@@ -189,6 +189,7 @@ fn column_unit(metric: &str, declared: &Option<String>, values: &[f64]) -> Strin
     match metric {
         m if is_instr_metric(m) || custom_name(m).is_some() => "count".into(),
         "ci_rel" | "cv" => "pct".into(),
+        "gb_per_s" => "gbps".into(),
         _ => format::auto_time_unit(values.iter().copied().fold(0.0, f64::max)).into(),
     }
 }
@@ -385,11 +386,14 @@ fn line(f: &Figure, r: &Results, buf: &mut String) -> Result<()> {
                     ids.iter()
                         .map(|id| {
                             let w = b(id).wall.as_ref().expect("validated");
-                            (
-                                trailing_number(id).expect("validated"),
-                                w.median_lo / div,
-                                w.median_hi / div,
-                            )
+                            let (lo, hi) = match w.bytes {
+                                // Throughput: the slow end of the interval is the low rate.
+                                Some(n) if s.metric == "gb_per_s" => {
+                                    (n as f64 / w.median_hi, n as f64 / w.median_lo)
+                                }
+                                _ => (w.median_lo, w.median_hi),
+                            };
+                            (trailing_number(id).expect("validated"), lo / div, hi / div)
                         })
                         .collect()
                 } else {

@@ -13,7 +13,8 @@
 //! `custom` holds numbers a benchmark recorded itself with `benchkit::custom::record`; the
 //! declarations name them `custom.<name>`.
 //!
-//! Schema 2 added `custom`; a schema 1 file is a schema 2 file without it and is read as one.
+//! Schema 2 added `custom`; schema 3 added `wall.bytes` (bytes per iteration, for throughput).
+//! An older file is a newer one without those fields and is read as one.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,8 +25,9 @@ use serde::{Deserialize, Serialize};
 use crate::machine::Machine;
 
 /// The version this pipeline writes and the newest it reads. Every older version is a subset
-/// of it (version 1 lacks `custom`), so older files are read as they are.
-pub const SCHEMA_VERSION: u32 = 2;
+/// of it (version 1 lacks `custom`, version 2 lacks `wall.bytes`), so older files are read as
+/// they are.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// All measurements of one chapter on one machine.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -77,10 +79,14 @@ pub struct Wall {
     pub samples: Vec<f64>,
     /// Iterations timed in all samples together.
     pub iterations: u64,
+    /// Bytes one iteration processes, when the benchmark declared them (criterion's
+    /// `Throughput::Bytes`); `gb_per_s` is computed from them. Schema 3 and later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
 }
 
 /// Wall-clock metric names a declaration may use, with what they mean.
-pub const WALL_METRICS: [(&str, &str); 9] = [
+pub const WALL_METRICS: [(&str, &str); 10] = [
     (
         "min",
         "smallest per-iteration sample time (ns); each sample averages a batch",
@@ -98,6 +104,10 @@ pub const WALL_METRICS: [(&str, &str); 9] = [
     (
         "cv",
         "coefficient of variation of the samples, % (std_dev / mean)",
+    ),
+    (
+        "gb_per_s",
+        "throughput: bytes per iteration (criterion's `Throughput::Bytes`) over the median time, decimal GB/s",
     ),
 ];
 
@@ -137,6 +147,7 @@ impl Bench {
             "mad" => w.mad,
             "ci_rel" => (w.median_hi - w.median_lo) / 2.0 / w.median * 100.0,
             "cv" => w.std_dev / w.mean * 100.0,
+            "gb_per_s" => w.bytes? as f64 / w.median,
             _ => return None,
         })
     }
