@@ -13,12 +13,51 @@
 //! and the chapter's `figures.toml` names them `custom.<name>`. Without the variable (a reader
 //! running `cargo bench -p chNN` by hand) the numbers are printed instead. Either way one line
 //! starting with `custom ` goes to standard output.
+//!
+//! A benchmark can also store text, such as the folded stacks of a profile, with [`artifact`].
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The environment variable that names the directory records are written to.
 pub const ENV: &str = "BOOK_CUSTOM_DIR";
+
+/// The environment variable that names the directory artifacts are written to.
+pub const ARTIFACT_ENV: &str = "BOOK_ARTIFACT_DIR";
+
+/// Stores a text artifact a benchmark produced besides numbers, such as the folded stacks of a
+/// profile (`frame;frame;frame count` per line), under `name`: into the directory named by
+/// [`ARTIFACT_ENV`] when the pipeline set it, otherwise into `book-artifacts/` below the
+/// system's temporary directory. The pipeline stores artifacts in the results file, where the
+/// chapter's declarations name them (`artifact = "workload.folded"`). One line starting with
+/// `artifact ` goes to standard output.
+///
+/// # Panics
+/// When `name` is not lower-case letters, digits, `_`, `-` and `.` (not starting with `.`),
+/// when `text` is empty, or when the file cannot be written.
+pub fn artifact(name: &str, text: &str) {
+    assert!(
+        !name.is_empty()
+            && !name.starts_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c)),
+        "artifact name {name:?} is not lower-case letters, digits, `_`, `-` and `.`"
+    );
+    assert!(!text.is_empty(), "artifact {name} is empty");
+    let dir = std::env::var_os(ARTIFACT_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("book-artifacts"));
+    let path = dir.join(name);
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(&path, text))
+        .unwrap_or_else(|e| panic!("cannot write artifact {name} to {}: {e}", path.display()));
+    println!(
+        "artifact {name}: {} lines (written to {})",
+        text.lines().count(),
+        path.display()
+    );
+}
 
 /// Records `metrics` for the benchmark `id`: into the directory named by [`ENV`] when it is
 /// set, and as a line of standard output in any case.
@@ -132,6 +171,12 @@ mod tests {
             to_json("g/f/c1", &[("n", 3.0)])
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    #[should_panic(expected = "is not lower-case letters")]
+    fn an_artifact_name_with_a_slash_is_refused() {
+        artifact("../x", "a 1\n");
     }
 
     #[test]

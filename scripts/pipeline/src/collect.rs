@@ -222,6 +222,35 @@ pub fn custom_dir(dir: &Path) -> Result<BTreeMap<String, BTreeMap<String, f64>>>
     Ok(out)
 }
 
+/// Reads every text artifact below a `BOOK_ARTIFACT_DIR` (absent: none), by file name.
+pub fn artifact_dir(dir: &Path) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for rel in list_files(dir)? {
+        let path = dir.join(&rel);
+        let name = rel.to_string_lossy().replace('\\', "/");
+        if name.contains('/') {
+            bail!(
+                "{} is in a subdirectory, where benchkit::custom::artifact never writes: delete it and run the benchmark again",
+                path.display()
+            );
+        }
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "cannot read artifact {} as UTF-8 text: delete it and run the benchmark again",
+                path.display()
+            )
+        })?;
+        if text.trim().is_empty() {
+            bail!(
+                "artifact {} is empty: the benchmark that writes it failed to record anything; run it again and read its output",
+                path.display()
+            );
+        }
+        out.insert(name, text);
+    }
+    Ok(out)
+}
+
 /// Merges both harnesses' output into one results value.
 pub fn collect(
     chapter: &str,
@@ -269,6 +298,7 @@ pub fn collect_with_custom(
         chapter: chapter.to_string(),
         machine,
         benchmarks,
+        artifacts: BTreeMap::new(),
     })
 }
 

@@ -22,6 +22,9 @@ pub struct Decl {
     /// Quantitative statements checked on every run.
     #[serde(default)]
     pub claim: Vec<Claim>,
+    /// Text shown as code blocks: assembly of the library's functions, or text artifacts.
+    #[serde(default)]
+    pub listing: Vec<Listing>,
     /// Where the declarations were read from (set on load).
     #[serde(skip)]
     pub path: PathBuf,
@@ -35,6 +38,40 @@ pub enum FigureKind {
     Histogram,
     /// One or more series of benchmarks against a numeric parameter read from their case ids.
     Line,
+    /// A flame graph of folded stacks a benchmark stored as an artifact, drawn by inferno.
+    Flamegraph,
+}
+
+/// A code block on the page, from the measurement: the compiler's assembly of one function of
+/// the chapter's library (`symbol`), or a text artifact a benchmark stored (`artifact`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Listing {
+    /// File name (without extension) of the generated listing, and its anchor.
+    pub id: String,
+    /// Caption.
+    pub title: String,
+    /// A function of the chapter's library by its Rust path (`ch09::dispatch::sum_dyn`).
+    #[serde(default)]
+    pub symbol: Option<String>,
+    /// The name of a text artifact (`benchkit::custom::artifact`).
+    #[serde(default)]
+    pub artifact: Option<String>,
+    /// The code block's language for highlighting (default: the machine's assembly, or
+    /// `text` for artifacts).
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+impl Listing {
+    /// The artifact this listing shows.
+    pub fn artifact_name(&self) -> String {
+        match (&self.symbol, &self.artifact) {
+            (Some(s), _) => crate::asm::artifact_name(s),
+            (None, Some(a)) => a.clone(),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 /// A figure.
@@ -68,10 +105,13 @@ pub struct Figure {
     /// Histogram: number of bins.
     #[serde(default)]
     pub bins: Option<usize>,
-    /// Unit of the plotted values: `ns`, `us`, `ms`, `s`, `pct`, `count`; a time unit is
-    /// chosen from the data when absent.
+    /// Unit of the plotted values: `ns`, `us`, `ms`, `s`, `pct`, `count`, `x`, `gbps`; a time
+    /// unit is chosen from the data when absent.
     #[serde(default)]
     pub unit: Option<String>,
+    /// Flame graph: the artifact holding the folded stacks.
+    #[serde(default)]
+    pub artifact: Option<String>,
     /// Line: the series.
     #[serde(default)]
     pub series: Vec<Series>,
@@ -260,6 +300,14 @@ pub fn trailing_number(id: &str) -> Option<f64> {
 const UNITS: [&str; 8] = ["ns", "us", "ms", "s", "pct", "count", "x", "gbps"];
 
 impl Decl {
+    /// The library functions whose assembly the listings show.
+    pub fn asm_symbols(&self) -> Vec<String> {
+        self.listing
+            .iter()
+            .filter_map(|l| l.symbol.clone())
+            .collect()
+    }
+
     /// Reads a chapter's declarations.
     pub fn load(path: &Path) -> Result<Decl> {
         let text = std::fs::read_to_string(path).with_context(|| {
@@ -358,6 +406,20 @@ impl Decl {
                     let b = f.bench.as_deref().with_context(|| format!("{file}: {what} is a histogram without `bench`: name the benchmark whose samples it draws"))?;
                     need(&what, b, Some("median"))?;
                 }
+                FigureKind::Flamegraph => {
+                    let a = f.artifact.as_deref().with_context(|| format!("{file}: {what} is a flame graph without `artifact`: name the folded stacks a benchmark stored with benchkit::custom::artifact"))?;
+                    let text = results.artifacts.get(a).with_context(|| format!("{file}: {what} draws artifact `{a}`, which {} does not hold (it holds: {}): store it with `benchkit::custom::artifact(\"{a}\", ...)` and measure again", results_path.display(), results.artifacts.keys().cloned().collect::<Vec<_>>().join(", ")))?;
+                    if let Some((n, bad)) = text.lines().enumerate().find(|(_, l)| {
+                        l.rsplit_once(' ')
+                            .is_none_or(|(stack, c)| stack.is_empty() || c.parse::<u64>().is_err())
+                    }) {
+                        bail!(
+                            "{file}: {what}: line {} of artifact `{a}` in {} is not folded stacks (`frame;frame count`): {bad:?}; fix the benchmark that writes it and measure again",
+                            n + 1,
+                            results_path.display()
+                        );
+                    }
+                }
                 FigureKind::Line => {
                     if f.series.is_empty() {
                         bail!(
@@ -401,6 +463,36 @@ impl Decl {
                 bail!(
                     "{file}: {what} has {} labels for {rows} rows: give one label per row",
                     t.labels.len()
+                );
+            }
+        }
+        for l in &self.listing {
+            let what = format!("listing `{}`", l.id);
+            if !seen.insert(l.id.clone()) {
+                bail!(
+                    "{file}: {what} is declared twice: give each figure, table, listing and claim its own id"
+                );
+            }
+            if l.symbol.is_some() == l.artifact.is_some() {
+                bail!(
+                    "{file}: {what} must name exactly one of `symbol` (a function of the library, for its assembly) and `artifact` (text a benchmark stored)"
+                );
+            }
+            let name = l.artifact_name();
+            if !results.artifacts.contains_key(&name) {
+                bail!(
+                    "{file}: {what} shows `{name}`, which {} does not hold: {}",
+                    results_path.display(),
+                    if l.symbol.is_some() {
+                        format!(
+                            "measure the chapter (`scripts/book.sh --chapters {}`); the pipeline compiles its library to assembly then",
+                            results.chapter
+                        )
+                    } else {
+                        format!(
+                            "store it with `benchkit::custom::artifact(\"{name}\", ...)` and measure again"
+                        )
+                    }
                 );
             }
         }

@@ -4,6 +4,7 @@
 //! repository root follows one through. The `book` binary drives these stages; the tests drive
 //! them through this library.
 
+pub mod asm;
 pub mod claims;
 pub mod collect;
 pub mod decl;
@@ -81,9 +82,15 @@ pub fn measure(ws: &Workspace, chapters: &[Chapter], mode: &str, out: &Path) -> 
             Some(&ws.custom_output(ch)),
             machine::Machine::detect(&ws.root, mode),
         )?;
+        let mut results = results;
+        let decl = Decl::load(&ch.decl_path())?;
+        results.artifacts = collect::artifact_dir(&ws.artifact_output(ch))?;
+        results
+            .artifacts
+            .extend(asm::listings(ws, ch, &decl.asm_symbols())?);
         let path = out.join(format!("{}.json", ch.package));
         // The new results must satisfy the chapter's declarations before they replace old ones.
-        Decl::load(&ch.decl_path())?.validate(&results, &path)?;
+        decl.validate(&results, &path)?;
         results.save(&path)?;
         eprintln!("[{}] results written to {}", ch.package, ws.rel(&path));
     }

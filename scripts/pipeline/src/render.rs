@@ -40,8 +40,11 @@ pub fn chapter(
     let prov = provenance(results, results_file);
     let mut out = vec![(dir.join("setup.md"), setup_box(ch, results, results_file))];
     for f in &decl.figure {
-        let svg = figure_svg(f, results)
-            .map_err(|e| anyhow!("{}: figure `{}`: {e}", decl.path.display(), f.id))?;
+        let svg = match f.kind {
+            FigureKind::Flamegraph => flamegraph_img(f, results),
+            _ => figure_svg(f, results),
+        }
+        .map_err(|e| anyhow!("{}: figure `{}`: {e}", decl.path.display(), f.id))?;
         let html = format!(
             "<figure class=\"bench-figure\" id=\"{pkg}-{id}\">\n{svg}\n<figcaption><strong>{title}.</strong> {prov}</figcaption>\n</figure>\n",
             pkg = ch.package,
@@ -49,6 +52,12 @@ pub fn chapter(
             title = html_inline(&f.title),
         );
         out.push((dir.join(format!("{}.md", f.id)), html));
+    }
+    for l in &decl.listing {
+        out.push((
+            dir.join(format!("{}.md", l.id)),
+            listing_md(&ch.package, l, results, &prov),
+        ));
     }
     for t in &decl.table {
         out.push((
@@ -241,6 +250,69 @@ fn table_md(t: &Table, r: &Results, prov: &str) -> String {
     s + "\n" + prov + "\n"
 }
 
+/// A flame graph drawn by inferno from folded stacks, as an image: inferno's SVG carries its
+/// own styles, script and element ids, which must not meet the page's, so it is embedded as a
+/// data URI rather than inline. Colours come from a hash of each frame's name, so the same
+/// stacks always give the same bytes.
+fn flamegraph_img(f: &Figure, r: &Results) -> Result<String> {
+    let name = f.artifact.as_deref().expect("validated");
+    let stacks = &r.artifacts[name];
+    let mut opts = inferno::flamegraph::Options::default();
+    opts.title = String::new();
+    opts.count_name = "samples".into();
+    opts.hash = true;
+    opts.deterministic = true;
+    opts.no_javascript = true;
+    opts.image_width = Some(1200);
+    let mut svg = Vec::new();
+    inferno::flamegraph::from_lines(&mut opts, stacks.lines(), &mut svg)
+        .map_err(|e| anyhow!("inferno cannot draw artifact `{name}`: {e}"))?;
+    Ok(format!(
+        "<img class=\"flamegraph\" alt=\"{}\" src=\"data:image/svg+xml;base64,{}\">",
+        html(&f.title),
+        format::base64(&svg)
+    ))
+}
+
+/// A listing: a code block with a caption saying where its text came from.
+fn listing_md(pkg: &str, l: &crate::decl::Listing, r: &Results, prov: &str) -> String {
+    let text = &r.artifacts[&l.artifact_name()];
+    let (lang, source) = match &l.symbol {
+        Some(sym) => (
+            l.lang.clone().unwrap_or_else(|| {
+                if r.machine.arch == "x86_64" {
+                    "x86asm".into()
+                } else {
+                    "armasm".into()
+                }
+            }),
+            format!(
+                "The compiler's code for <code>{}</code>, from <code>cargo rustc --release --emit asm</code> of the chapter's library{}; assembler directives removed.",
+                html(sym),
+                if r.machine.arch == "x86_64" {
+                    " (Intel syntax)"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        None => (
+            l.lang.clone().unwrap_or_else(|| "text".into()),
+            format!(
+                "Text the benchmark stored as <code>{}</code>.",
+                html(&l.artifact_name())
+            ),
+        ),
+    };
+    let fence = if text.contains("```") { "~~~~" } else { "```" };
+    format!(
+        "<figure class=\"bench-listing\" id=\"{pkg}-{id}\">\n\n{fence}{lang}\n{body}\n{fence}\n\n<figcaption><strong>{title}.</strong> {source} {prov}</figcaption>\n</figure>\n",
+        id = l.id,
+        body = text.trim_end(),
+        title = html_inline(&l.title),
+    )
+}
+
 /// A series ready to draw: label, points, optional error bars.
 struct Drawn {
     label: String,
@@ -253,6 +325,7 @@ fn figure_svg(f: &Figure, r: &Results) -> Result<String> {
     match f.kind {
         FigureKind::Histogram => histogram(f, r, &mut buf)?,
         FigureKind::Line => line(f, r, &mut buf)?,
+        FigureKind::Flamegraph => unreachable!("drawn by flamegraph_img"),
     }
     Ok(theme_svg(&buf, &f.title))
 }

@@ -13,7 +13,8 @@
 //! `custom` holds numbers a benchmark recorded itself with `benchkit::custom::record`; the
 //! declarations name them `custom.<name>`.
 //!
-//! Schema 2 added `custom`; schema 3 added `wall.bytes` (bytes per iteration, for throughput).
+//! Schema 2 added `custom`; schema 3 added `wall.bytes` (bytes per iteration, for throughput)
+//! and `artifacts` (text such as folded stacks and assembly listings, by name).
 //! An older file is a newer one without those fields and is read as one.
 
 use std::collections::BTreeMap;
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::machine::Machine;
 
 /// The version this pipeline writes and the newest it reads. Every older version is a subset
-/// of it (version 1 lacks `custom`, version 2 lacks `wall.bytes`), so older files are read as
+/// of it (version 1 lacks `custom`, version 2 lacks `wall.bytes` and `artifacts`), so older files are read as
 /// they are.
 pub const SCHEMA_VERSION: u32 = 3;
 
@@ -41,6 +42,11 @@ pub struct Results {
     pub machine: Machine,
     /// Measurements by benchmark id.
     pub benchmarks: BTreeMap<String, Bench>,
+    /// Text the measurement produced besides numbers, by name: folded stacks a benchmark
+    /// recorded (`benchkit::custom::artifact`), and the compiler's assembly of functions the
+    /// declarations list (`asm:<path>`). Schema 3 and later.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub artifacts: BTreeMap<String, String>,
 }
 
 /// What the two harnesses measured for one benchmark id.

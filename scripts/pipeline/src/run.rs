@@ -79,7 +79,8 @@ pub fn ensure_tools(root: &Path) -> Result<()> {
 pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Result<()> {
     let (criterion_home, gungraun_dir) = ws.bench_output(ch);
     let custom_dir = ws.custom_output(ch);
-    for d in [&criterion_home, &gungraun_dir, &custom_dir] {
+    let artifact_dir = ws.artifact_output(ch);
+    for d in [&criterion_home, &gungraun_dir, &custom_dir, &artifact_dir] {
         if d.exists() {
             std::fs::remove_dir_all(d)
                 .with_context(|| format!("cannot clear old output in {}", d.display()))?;
@@ -117,6 +118,7 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Re
         .env("CRITERION_HOME", &criterion_home)
         .env("GUNGRAUN_SAVE_SUMMARY", "json")
         .env("BOOK_CUSTOM_DIR", &custom_dir)
+        .env("BOOK_ARTIFACT_DIR", &artifact_dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -141,6 +143,9 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Re
             let (id, values) = rest.split_once(": ").unwrap_or((rest, ""));
             let values = values.split(" (written to").next().unwrap_or(values);
             eprintln!("[{} {done:>3} custom] {id:<39} {values}", ch.package);
+        } else if let Some(rest) = line.strip_prefix("artifact ") {
+            let shown = rest.split(" (written to").next().unwrap_or(rest);
+            eprintln!("[{}     artifact] {shown}", ch.package);
         } else if let Some(rest) = line.strip_prefix("Benchmarking ") {
             current_wall = rest.split(':').next().unwrap_or(rest).trim().to_string();
         } else if !line.starts_with(' ') && !line.contains(' ') && line.matches('/').count() == 2 {

@@ -160,6 +160,14 @@ impl Workspace {
             .join("custom")
     }
 
+    /// Where one chapter's text artifacts go (the pipeline sets `BOOK_ARTIFACT_DIR` there).
+    pub fn artifact_output(&self, ch: &Chapter) -> PathBuf {
+        self.target_dir()
+            .join("book-bench")
+            .join(&ch.package)
+            .join("artifacts")
+    }
+
     /// A path relative to the root, for messages and provenance lines.
     pub fn rel(&self, p: &Path) -> String {
         p.strip_prefix(&self.root)

@@ -654,3 +654,104 @@ value = 0.0
     let e = err_of(render(&ws, &Source::Reference));
     assert!(e.contains("drop `b` and `benches`"), "{e}");
 }
+
+const ARTIFACT_DECL: &str = r#"
+[[figure]]
+id = "flame"
+kind = "flamegraph"
+title = "Where the workload spends its samples"
+artifact = "work.folded"
+
+[[listing]]
+id = "annotate"
+title = "Instructions by function"
+artifact = "annotate.txt"
+
+[[listing]]
+id = "sum-asm"
+title = "The sum"
+symbol = "ch99::sum"
+"#;
+
+/// A throwaway workspace whose results hold folded stacks, a text artifact and a listing.
+fn temp_workspace_with_artifacts(folded: &str) -> (tempfile::TempDir, Workspace) {
+    let (dir, ws) = temp_workspace(ARTIFACT_DECL);
+    let mut r = fixture_results();
+    r.artifacts.insert("work.folded".into(), folded.into());
+    r.artifacts
+        .insert("annotate.txt".into(), "1,000 (50%)  ch99::parse\n".into());
+    r.artifacts.insert(
+        pipeline::asm::artifact_name("ch99::sum"),
+        "ch99::sum:\n    xor eax, eax\n    ret\n".into(),
+    );
+    r.save(&dir.path().join("results/reference/ch99.json"))
+        .unwrap();
+    (dir, ws)
+}
+
+#[test]
+fn artifacts_render_as_a_flame_graph_and_listings_and_survive_their_file() {
+    let folded = "main;parse 30\nmain;sort 60\nmain 10\n";
+    let (d, ws) = temp_workspace_with_artifacts(folded);
+    let back = Results::load(&d.path().join("results/reference/ch99.json")).unwrap();
+    assert_eq!(back.artifacts["work.folded"], folded);
+    let rendered = render(&ws, &Source::Reference).unwrap();
+    let flame = rendered_file(&rendered, "ch99/flame.md");
+    assert!(
+        flame.contains("<img class=\"flamegraph\"")
+            && flame.contains("data:image/svg+xml;base64,")
+            && flame.contains("Measured on"),
+        "{flame}"
+    );
+    // The same stacks give the same bytes: the page is reproducible.
+    let again = render(&ws, &Source::Reference).unwrap();
+    assert_eq!(flame, rendered_file(&again, "ch99/flame.md"));
+    let asm = rendered_file(&rendered, "ch99/sum-asm.md");
+    assert!(
+        asm.contains("```x86asm\nch99::sum:\n    xor eax, eax\n    ret\n```")
+            && asm.contains("--emit asm"),
+        "{asm}"
+    );
+    let text = rendered_file(&rendered, "ch99/annotate.md");
+    assert!(text.contains("```text\n1,000 (50%)  ch99::parse\n```"), "{text}");
+}
+
+#[test]
+fn bad_or_missing_artifacts_stop_with_the_declaration_and_the_fix() {
+    let (_d, ws) = temp_workspace_with_artifacts("main;parse thirty\n");
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(
+        e.contains("figure `flame`") && e.contains("line 1") && e.contains("not folded stacks"),
+        "{e}"
+    );
+    let (_d, ws) = temp_workspace(ARTIFACT_DECL);
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(
+        e.contains("figure `flame`")
+            && e.contains("work.folded")
+            && e.contains("benchkit::custom::artifact"),
+        "{e}"
+    );
+    let decl = ARTIFACT_DECL.replace("artifact = \"annotate.txt\"", "");
+    let (_d, ws) = temp_workspace(&decl);
+    let mut r = fixture_results();
+    r.artifacts.insert("work.folded".into(), "a 1\n".into());
+    r.save(&_d.path().join("results/reference/ch99.json"))
+        .unwrap();
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(
+        e.contains("listing `annotate`") && e.contains("exactly one of `symbol`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn artifacts_are_collected_by_name_and_empty_ones_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("work.folded"), "main 1\n").unwrap();
+    let got = collect::artifact_dir(dir.path()).unwrap();
+    assert_eq!(got["work.folded"], "main 1\n");
+    std::fs::write(dir.path().join("empty.txt"), "\n").unwrap();
+    let e = err_of(collect::artifact_dir(dir.path()));
+    assert!(e.contains("empty.txt") && e.contains("is empty"), "{e}");
+}
