@@ -148,7 +148,9 @@ pub fn extract(asm: &str, symbol: &str) -> Option<String> {
             .and_then(demangled)
             .is_some_and(|d| d == symbol)
     })?;
-    let mut out = vec![format!("{symbol}:")];
+    // First the lines that may stay; a local label stays if it is a basic block or if an
+    // instruction of the body jumps to it (labels written inside `asm!` become `.Ltmp`).
+    let mut body: Vec<(Option<&str>, String)> = Vec::new();
     for l in lines {
         let t = l.trim();
         if t.starts_with(".Lfunc_end") || t == ".cfi_endproc" || t.starts_with(".size") {
@@ -156,23 +158,42 @@ pub fn extract(asm: &str, symbol: &str) -> Option<String> {
         }
         let (code, comment) = split_comment(t);
         let loop_note = comment.filter(|c| c.contains("Loop"));
-        let line = if code.is_empty() {
-            loop_note.map(|c| format!("    # {c}"))
+        if code.is_empty() {
+            body.extend(loop_note.map(|c| (None, format!("    # {c}"))));
         } else if let Some(label) = code.strip_suffix(':') {
-            // Branch targets stay; debug-info and exception-table labels go.
-            label.starts_with(".LBB").then(|| match loop_note {
+            let shown = match loop_note {
                 Some(c) => format!("{code}  # {c}"),
                 None => code.to_string(),
-            })
-        } else if code.starts_with('.') {
-            None
-        } else {
-            Some(format!(
-                "    {}",
-                demangle_operands(code).replace('\t', " ")
-            ))
+            };
+            body.push((Some(label), shown));
+        } else if !code.starts_with('.') {
+            body.push((
+                None,
+                format!("    {}", demangle_operands(code).replace('\t', " ")),
+            ));
+        }
+    }
+    let targets: std::collections::BTreeSet<&str> = body
+        .iter()
+        .filter(|(label, _)| label.is_none())
+        .flat_map(|(_, code)| {
+            code.split(|c: char| !(c.is_ascii_alphanumeric() || "_.$".contains(c)))
+        })
+        .filter(|w| w.starts_with(".L"))
+        .collect();
+    let mut out = vec![format!("{symbol}:")];
+    for (label, text) in &body {
+        let keep = match label {
+            None => true,
+            Some(l) => {
+                l.starts_with(".LBB")
+                    || targets.contains(l)
+                    || l.chars().all(|c| c.is_ascii_digit())
+            }
         };
-        out.extend(line);
+        if keep {
+            out.push(text.clone());
+        }
     }
     Some(out.join("\n") + "\n")
 }
@@ -192,6 +213,9 @@ _ZN4ch093sum17h0123456789abcdefE:
 # %bb.0:
 \ttest\trsi, rsi
 \tje\t.LBB0_1
+\tjne\t.Ltmp7
+.Ltmp6:
+.Ltmp7:
 .LBB0_2:                                # =>This Inner Loop Header: Depth=1
 \tadd\teax, dword ptr [rdi]
 \tcall\tqword ptr [rip + _ZN4core9panicking5panic17h0123456789abcdefE@GOTPCREL]
@@ -208,7 +232,7 @@ _ZN4ch094main17h0123456789abcdefE:
         let got = extract(S, "ch09::sum").unwrap();
         assert_eq!(
             got,
-            "ch09::sum:\n    test rsi, rsi\n    je .LBB0_1\n\
+            "ch09::sum:\n    test rsi, rsi\n    je .LBB0_1\n    jne .Ltmp7\n.Ltmp7:\n\
              .LBB0_2:  # =>This Inner Loop Header: Depth=1\n    add eax, dword ptr [rdi]\n    \
              call qword ptr [rip + core::panicking::panic@GOTPCREL]\n    ret\n"
         );
