@@ -1,0 +1,186 @@
+//! From a trace to numbers: percentiles from HDR histograms, Little's law, and the M/M/1 model.
+
+use hdrhistogram::Histogram;
+
+use crate::loadgen::Trace;
+
+/// Significant decimal digits the histograms keep: values are stored to within 0.1%.
+pub const SIGFIG: u8 = 3;
+/// The largest latency recorded exactly: one minute, in nanoseconds. Longer ones saturate.
+pub const MAX_NS: u64 = 60_000_000_000;
+
+/// An empty latency histogram: 1 ns to one minute, three significant digits.
+pub fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, MAX_NS, SIGFIG).expect("valid bounds")
+}
+
+/// The percentiles the chapter reports, in nanoseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Percentiles {
+    /// Median.
+    pub p50: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+    /// Mean.
+    pub mean: f64,
+    /// Largest value.
+    pub max: f64,
+}
+
+// ANCHOR: percentiles
+/// The percentiles of a histogram.
+pub fn percentiles(h: &Histogram<u64>) -> Percentiles {
+    Percentiles {
+        p50: h.value_at_quantile(0.50) as f64,
+        p99: h.value_at_quantile(0.99) as f64,
+        p999: h.value_at_quantile(0.999) as f64,
+        mean: h.mean(),
+        max: h.max() as f64,
+    }
+}
+// ANCHOR_END: percentiles
+
+// ANCHOR: sorted_percentile
+/// The `q` quantile of sorted values by the nearest-rank rule: the smallest value that at
+/// least a fraction `q` of the values are less than or equal to. The model for the histogram.
+pub fn sorted_quantile(sorted: &[u64], q: f64) -> u64 {
+    assert!(!sorted.is_empty(), "the quantile of nothing");
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+// ANCHOR_END: sorted_percentile
+
+/// The p50, p99 and p999 of `values` by sorting a copy: what a histogram replaces.
+pub fn sort_percentiles(values: &mut [u64]) -> [u64; 3] {
+    values.sort_unstable();
+    [0.50, 0.99, 0.999].map(|q| sorted_quantile(values, q))
+}
+
+/// The p50, p99 and p999 of `values` through an HDR histogram `h` (reset first).
+pub fn hdr_percentiles(h: &mut Histogram<u64>, values: &[u64]) -> [u64; 3] {
+    h.reset();
+    for &v in values {
+        h.saturating_record(v);
+    }
+    [0.50, 0.99, 0.999].map(|q| h.value_at_quantile(q))
+}
+
+// ANCHOR: latencies
+/// Latencies of a trace, in three ways.
+#[derive(Clone, Debug)]
+pub struct Latencies {
+    /// From the intended send time to the answer: what the user sees.
+    pub corrected: Histogram<u64>,
+    /// From the actual send time to the answer: what a naive closed-loop tool reports.
+    pub naive: Histogram<u64>,
+    /// The naive latencies with HdrHistogram's after-the-fact correction for an expected
+    /// interval between requests (`record_correct`).
+    pub record_correct: Histogram<u64>,
+}
+
+impl Latencies {
+    /// Records every request of `trace`; `expected_interval_ns` is the gap a client meant to
+    /// leave between its requests (0 disables `record_correct`'s synthetic samples).
+    pub fn of(trace: &Trace, expected_interval_ns: u64) -> Latencies {
+        let (mut corrected, mut naive, mut rc) = (histogram(), histogram(), histogram());
+        for i in 0..trace.received_ns.len() {
+            let done = trace.received_ns[i];
+            let from_intended = done - trace.intended_ns[i];
+            let from_sent = done - trace.sent_ns[i];
+            corrected.saturating_record(from_intended.max(1));
+            naive.saturating_record(from_sent.max(1));
+            rc.record_correct(from_sent.clamp(1, MAX_NS), expected_interval_ns)
+                .expect("clamped into range");
+        }
+        Latencies {
+            corrected,
+            naive,
+            record_correct: rc,
+        }
+    }
+}
+// ANCHOR_END: latencies
+
+/// Little's law, measured.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Little {
+    /// Arrival rate, requests per second: requests over the sampled window.
+    pub lambda: f64,
+    /// Mean time in the system (sent to answered), seconds.
+    pub w: f64,
+    /// Mean number in the system, from the sampler.
+    pub l: f64,
+}
+
+impl Little {
+    /// `L / (λ W)`: 1 when the law holds and the measurements agree.
+    pub fn ratio(&self) -> f64 {
+        self.l / (self.lambda * self.w)
+    }
+}
+
+// ANCHOR: little
+/// Little's law from a trace: L from the sampled counts in flight, λ from the requests and the
+/// sampled window, W from each request's time between sending and answer.
+pub fn little(trace: &Trace) -> Little {
+    let n = trace.received_ns.len() as f64;
+    let total_ns: u64 = (0..trace.received_ns.len())
+        .map(|i| trace.received_ns[i] - trace.sent_ns[i])
+        .sum();
+    let l = trace.inflight.iter().map(|&k| f64::from(k)).sum::<f64>() / trace.inflight.len() as f64;
+    Little {
+        lambda: n / (trace.window_ns as f64 * 1e-9),
+        w: total_ns as f64 * 1e-9 / n,
+        l,
+    }
+}
+// ANCHOR_END: little
+
+/// The exact time-average number in flight over `[0, window_ns)`: the integral of the step
+/// function "sent and not yet answered", by sweeping the events in time order.
+pub fn integrated_inflight(sent_ns: &[u64], received_ns: &[u64], window_ns: u64) -> f64 {
+    let mut events: Vec<(u64, i64)> = sent_ns
+        .iter()
+        .map(|&t| (t, 1))
+        .chain(received_ns.iter().map(|&t| (t, -1)))
+        .collect();
+    events.sort_unstable();
+    let (mut level, mut last, mut area) = (0i64, 0u64, 0f64);
+    for (t, step) in events {
+        let t = t.min(window_ns);
+        area += level as f64 * (t - last) as f64;
+        last = t;
+        level += step;
+    }
+    area += level as f64 * (window_ns - last) as f64;
+    area / window_ns as f64
+}
+
+/// The number in flight at each of `times`: sent at or before and answered after. What the
+/// sampler reads from its counters.
+pub fn inflight_at(sent_ns: &[u64], received_ns: &[u64], times: &[u64]) -> Vec<u32> {
+    times
+        .iter()
+        .map(|&t| {
+            (0..sent_ns.len())
+                .filter(|&i| sent_ns[i] <= t && received_ns[i] > t)
+                .count() as u32
+        })
+        .collect()
+}
+
+// ANCHOR: mm1
+/// M/M/1: mean time in the system of a single FIFO server with Poisson arrivals and
+/// exponential service of mean `s` at utilisation `rho` (< 1).
+pub fn mm1_mean(s: f64, rho: f64) -> f64 {
+    s / (1.0 - rho)
+}
+
+/// M/M/1: the `q` quantile of the time in the system, which is exponential with mean
+/// [`mm1_mean`].
+pub fn mm1_quantile(s: f64, rho: f64, q: f64) -> f64 {
+    -(1.0 - q).ln() * mm1_mean(s, rho)
+}
+// ANCHOR_END: mm1

@@ -1,0 +1,478 @@
+//! Correctness of chapter 04's parts: the protocol, the server, the load generator's schedule,
+//! the percentiles and Little's-law accounting.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use benchkit::rng::WyRand;
+use ch04::loadgen::{Loop, Schedule, Trace, body_for, exponential, run};
+use ch04::protocol::{
+    FrameError, MAX_BODY, Request, Response, answer, digest, handle_all, parse_request,
+    parse_response,
+};
+use ch04::server::{Server, ServerConfig};
+use ch04::stats::{
+    Latencies, hdr_percentiles, histogram, inflight_at, integrated_inflight, little, mm1_mean,
+    mm1_quantile, percentiles, sort_percentiles, sorted_quantile,
+};
+use proptest::prelude::*;
+
+fn request() -> impl Strategy<Value = Request> {
+    (
+        any::<u64>(),
+        any::<u32>(),
+        proptest::collection::vec(any::<u8>(), 0..600),
+    )
+        .prop_map(|(id, service_ns, body)| Request {
+            id,
+            service_ns,
+            body,
+        })
+}
+
+proptest! {
+    #[test]
+    fn requests_round_trip_whole_and_in_pieces(reqs in proptest::collection::vec(request(), 1..8), cut in any::<prop::sample::Index>()) {
+        let mut wire = Vec::new();
+        for r in &reqs {
+            r.encode(&mut wire);
+        }
+        // Whole: every request, in order, using every byte.
+        let mut at = 0;
+        let mut back = Vec::new();
+        while let Some((r, n)) = parse_request(&wire[at..]).unwrap() {
+            back.push(r);
+            at += n;
+        }
+        prop_assert_eq!(at, wire.len());
+        prop_assert_eq!(&back, &reqs);
+        // A prefix cut anywhere inside the first frame is "not yet", never an error.
+        let first_len = {
+            let mut one = Vec::new();
+            reqs[0].encode(&mut one);
+            one.len()
+        };
+        let cut = cut.index(first_len);
+        prop_assert_eq!(parse_request(&wire[..cut]).unwrap(), None);
+    }
+
+    #[test]
+    fn responses_round_trip(id in any::<u64>(), d in any::<u64>(), cut in 0usize..20) {
+        let resp = Response { id, digest: d };
+        let mut wire = Vec::new();
+        resp.encode(&mut wire);
+        prop_assert_eq!(parse_response(&wire).unwrap(), Some((resp, wire.len())));
+        prop_assert_eq!(parse_response(&wire[..cut]).unwrap(), None);
+    }
+
+    #[test]
+    fn handle_all_answers_every_complete_request(reqs in proptest::collection::vec(request(), 0..8), extra in 1usize..10) {
+        let mut wire = Vec::new();
+        for r in &reqs {
+            r.encode(&mut wire);
+        }
+        let whole = wire.len();
+        // A partial frame at the end is left for later.
+        Request { id: 7, service_ns: 0, body: vec![1; 16] }.encode(&mut wire);
+        wire.truncate(whole + extra);
+        let mut out = Vec::new();
+        prop_assert_eq!(handle_all(&wire, &mut out).unwrap(), whole);
+        let mut expect = Vec::new();
+        for r in &reqs {
+            answer(r).encode(&mut expect);
+        }
+        prop_assert_eq!(out, expect);
+    }
+
+    #[test]
+    fn histogram_percentiles_agree_with_sorting(values in proptest::collection::vec(1u64..5_000_000_000, 1..3000)) {
+        let mut h = histogram();
+        for &v in &values {
+            h.record(v).unwrap();
+        }
+        let mut sorted = values.clone();
+        sorted.sort_unstable();
+        for q in [0.001f64, 0.25, 0.5, 0.9, 0.99, 0.999, 1.0] {
+            let exact = sorted_quantile(&sorted, q);
+            let got = h.value_at_quantile(q);
+            // The histogram reports the top of the bucket holding the exact value...
+            prop_assert_eq!(got, h.highest_equivalent(exact));
+            // ...which is within its precision, three significant digits.
+            prop_assert!(got >= exact && (got - exact) as f64 <= exact as f64 * 1e-3, "q {} exact {} got {}", q, exact, got);
+        }
+        let mut h2 = histogram();
+        let mut v2 = values.clone();
+        let hdr = hdr_percentiles(&mut h2, &values);
+        let sort = sort_percentiles(&mut v2);
+        for (a, b) in hdr.iter().zip(&sort) {
+            prop_assert_eq!(*a, h2.highest_equivalent(*b));
+        }
+    }
+}
+
+#[test]
+fn malformed_lengths_are_errors() {
+    let mut wire = ((MAX_BODY + 13) as u32).to_le_bytes().to_vec();
+    wire.extend_from_slice(&[0; 16]);
+    assert!(matches!(parse_request(&wire), Err(FrameError::TooLong(_))));
+    let short = 5u32.to_le_bytes();
+    assert!(matches!(
+        parse_request(&short),
+        Err(FrameError::TooShort(5))
+    ));
+    let resp = 17u32.to_le_bytes();
+    assert!(matches!(
+        parse_response(&resp),
+        Err(FrameError::TooLong(17))
+    ));
+}
+
+fn read_responses(stream: &mut TcpStream, n: usize) -> Vec<Response> {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let (mut buf, mut chunk, mut out) = (Vec::new(), [0u8; 4096], Vec::new());
+    while out.len() < n {
+        let k = stream.read(&mut chunk).expect("the server answers in time");
+        assert!(k > 0, "the server closed the connection early");
+        buf.extend_from_slice(&chunk[..k]);
+        let mut at = 0;
+        while let Some((r, used)) = parse_response(&buf[at..]).unwrap() {
+            out.push(r);
+            at += used;
+        }
+        buf.drain(..at);
+    }
+    out
+}
+
+#[test]
+fn the_server_answers_each_connection_in_order_and_shuts_down() {
+    let server = Server::start(ServerConfig::PLAIN).unwrap();
+    let mut a = TcpStream::connect(server.addr()).unwrap();
+    let mut b = TcpStream::connect(server.addr()).unwrap();
+    let reqs: Vec<Request> = (0..50)
+        .map(|i| Request {
+            id: 1000 + i,
+            service_ns: (i as u32 % 5) * 20_000,
+            body: body_for(i).to_vec(),
+        })
+        .collect();
+    let mut wire = Vec::new();
+    for r in &reqs {
+        r.encode(&mut wire);
+    }
+    // Byte by byte on one connection, all at once on the other.
+    for chunk in wire.chunks(7) {
+        a.write_all(chunk).unwrap();
+    }
+    b.write_all(&wire).unwrap();
+    let started = Instant::now();
+    let from_a = read_responses(&mut a, reqs.len());
+    let from_b = read_responses(&mut b, reqs.len());
+    let expect: Vec<Response> = reqs.iter().map(answer).collect();
+    assert_eq!(from_a, expect);
+    assert_eq!(from_b, expect);
+    // Each connection's requests ask for 2 ms in all; a server that skipped the service
+    // time would answer faster.
+    let asked: u64 = reqs.iter().map(|r| u64::from(r.service_ns)).sum();
+    assert!(started.elapsed() >= Duration::from_nanos(asked));
+    assert_eq!(
+        server
+            .stats()
+            .requests
+            .load(std::sync::atomic::Ordering::Relaxed),
+        100
+    );
+    // Shutdown with both connections still open must not wait for the clients.
+    let t = Instant::now();
+    server.shutdown();
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    let mut rest = [0u8; 1];
+    a.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    assert_eq!(
+        a.read(&mut rest).unwrap(),
+        0,
+        "the server closed the connection"
+    );
+}
+
+#[test]
+fn a_malformed_frame_ends_only_its_connection() {
+    let server = Server::start(ServerConfig::PLAIN).unwrap();
+    let mut bad = TcpStream::connect(server.addr()).unwrap();
+    bad.write_all(&u32::MAX.to_le_bytes()).unwrap();
+    let mut rest = [0u8; 1];
+    bad.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    assert_eq!(bad.read(&mut rest).unwrap_or(0), 0);
+    let mut good = TcpStream::connect(server.addr()).unwrap();
+    let req = Request {
+        id: 5,
+        service_ns: 0,
+        body: vec![9; 3],
+    };
+    let mut wire = Vec::new();
+    req.encode(&mut wire);
+    good.write_all(&wire).unwrap();
+    assert_eq!(read_responses(&mut good, 1), vec![answer(&req)]);
+    // The failed connection's thread counts its error just after it closes the socket.
+    let errors = &server.stats().errors;
+    let t = Instant::now();
+    while errors.load(std::sync::atomic::Ordering::Relaxed) == 0
+        && t.elapsed() < Duration::from_secs(2)
+    {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(errors.load(std::sync::atomic::Ordering::Relaxed), 1);
+    server.shutdown();
+}
+
+#[test]
+fn the_batching_server_serves_what_has_arrived_together() {
+    let config = ServerConfig {
+        batch_max: 8,
+        batch_cost: Duration::from_micros(100),
+    };
+    let server = Server::start(config).unwrap();
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    let reqs: Vec<Request> = (0..32)
+        .map(|i| Request {
+            id: i,
+            service_ns: 1000,
+            body: vec![i as u8; 4],
+        })
+        .collect();
+    let mut wire = Vec::new();
+    for r in &reqs {
+        r.encode(&mut wire);
+    }
+    s.write_all(&wire).unwrap();
+    let got = read_responses(&mut s, reqs.len());
+    assert_eq!(got, reqs.iter().map(answer).collect::<Vec<_>>());
+    let st = server.stats();
+    let batches = st.batches.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        (4..32).contains(&batches),
+        "32 requests sent at once in batches of at most 8: {batches}"
+    );
+    server.shutdown();
+}
+
+#[test]
+fn poisson_schedules_have_the_asked_rate_and_exponential_gaps() {
+    let s = Schedule::poisson(5000.0, 20_000, 100_000.0, 3);
+    assert_eq!(s.len(), 20_000);
+    assert!(s.intended_ns.windows(2).all(|w| w[0] <= w[1]));
+    let gaps: Vec<f64> = s
+        .intended_ns
+        .windows(2)
+        .map(|w| (w[1] - w[0]) as f64)
+        .collect();
+    let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
+    let sd = (gaps.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / gaps.len() as f64).sqrt();
+    assert!((mean / 200_000.0 - 1.0).abs() < 0.03, "mean gap {mean}");
+    // An exponential distribution's standard deviation equals its mean.
+    assert!((sd / mean - 1.0).abs() < 0.05, "cv {}", sd / mean);
+    let svc = s.service_ns.iter().map(|&x| f64::from(x)).sum::<f64>() / s.len() as f64;
+    assert!((svc / 100_000.0 - 1.0).abs() < 0.03, "mean service {svc}");
+    // The same seed gives the same schedule.
+    assert_eq!(s, Schedule::poisson(5000.0, 20_000, 100_000.0, 3));
+    let u = Schedule::uniform(1000.0, 5, 7);
+    assert_eq!(
+        u.intended_ns
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .collect::<Vec<_>>(),
+        vec![1_000_000; 4]
+    );
+    let mut r = WyRand::new(9);
+    assert!((0..1000).all(|_| exponential(&mut r, 1.0).is_finite()));
+}
+
+#[test]
+fn the_open_loop_sends_on_schedule_and_the_closed_loop_waits() {
+    let server = Server::start(ServerConfig::PLAIN).unwrap();
+    let sch = Schedule::uniform(2000.0, 200, 20_000);
+    let t = run(server.addr(), &sch, Loop::Open, Duration::from_secs(10)).unwrap();
+    assert_eq!(t.received_ns.len(), 200);
+    for i in 0..200 {
+        assert!(
+            t.sent_ns[i] >= t.intended_ns[i],
+            "never before the intended time"
+        );
+        assert!(t.received_ns[i] > t.sent_ns[i]);
+    }
+    assert!(t.sent_ns.windows(2).all(|w| w[0] <= w[1]), "sent in order");
+    let mut lag: Vec<u64> = (0..200).map(|i| t.sent_ns[i] - t.intended_ns[i]).collect();
+    lag.sort_unstable();
+    // Generous for a shared machine: half the requests leave within 1 ms of their time.
+    assert!(lag[100] < 1_000_000, "median lag {} ns", lag[100]);
+    // The run lasts as long as the schedule, not as long as the requests need back to back.
+    let span = t.sent_ns[199] - t.sent_ns[0];
+    assert!(span >= 99_000_000, "{span}");
+
+    // Closed loop, one client, back to back: no request leaves before the last is answered.
+    let sch = Schedule::back_to_back_fixed(100, 10_000);
+    let t = run(
+        server.addr(),
+        &sch,
+        Loop::Closed { clients: 1 },
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    for i in 1..100 {
+        assert!(t.sent_ns[i] >= t.received_ns[i - 1]);
+    }
+    // Two clients: request i waits for request i - 2 only.
+    let t = run(
+        server.addr(),
+        &sch,
+        Loop::Closed { clients: 2 },
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    for i in 2..100 {
+        assert!(t.sent_ns[i] >= t.received_ns[i - 2]);
+    }
+    assert!(!t.inflight.is_empty() && t.inflight.iter().all(|&k| k <= 2));
+    server.shutdown();
+}
+
+#[test]
+fn a_run_that_cannot_finish_fails_instead_of_hanging() {
+    let server = Server::start(ServerConfig::PLAIN).unwrap();
+    // Ten requests of 100 ms each cannot be answered in 300 ms.
+    let sch = Schedule::back_to_back_fixed(10, 100_000_000);
+    let t = Instant::now();
+    let r = run(server.addr(), &sch, Loop::Open, Duration::from_millis(300));
+    assert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::TimedOut);
+    assert!(t.elapsed() < Duration::from_secs(2));
+    server.shutdown();
+}
+
+/// A single FIFO server simulated by the Lindley recursion: Poisson arrivals at `rate` per ns,
+/// exponential service of mean `s` ns.
+fn mm1_trace(n: usize, rate: f64, s: f64, seed: u64) -> Trace {
+    let mut rng = WyRand::new(seed);
+    let (mut t, mut free) = (1000.0, 0.0f64);
+    let (mut sent, mut recv) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        t += exponential(&mut rng, 1.0 / rate);
+        let start = t.max(free);
+        free = start + exponential(&mut rng, s);
+        sent.push(t as u64);
+        recv.push(free as u64);
+    }
+    Trace {
+        intended_ns: sent.clone(),
+        sent_ns: sent,
+        received_ns: recv,
+        ..Trace::default()
+    }
+}
+
+#[test]
+fn littles_law_accounting_holds_on_a_synthetic_trace() {
+    let mut t = mm1_trace(50_000, 1.0 / 1000.0, 800.0, 11);
+    let window = t.received_ns.iter().copied().max().unwrap() + 1000;
+    // Integrated exactly, L is the total time in the system over the window: λW to rounding.
+    let l_exact = integrated_inflight(&t.sent_ns, &t.received_ns, window);
+    let total: u64 = (0..t.sent_ns.len())
+        .map(|i| t.received_ns[i] - t.sent_ns[i])
+        .sum();
+    assert!((l_exact / (total as f64 / window as f64) - 1.0).abs() < 1e-9);
+    // Sampled like the generator's sampler, every 10 µs: within 3%.
+    let times: Vec<u64> = (0..window / 10_000).map(|k| k * 10_000).collect();
+    t.inflight = inflight_at(&t.sent_ns, &t.received_ns, &times);
+    t.window_ns = *times.last().unwrap();
+    let law = little(&t);
+    assert!((law.ratio() - 1.0).abs() < 0.03, "ratio {}", law.ratio());
+    // And the M/M/1 mean for ρ = 0.8 is 800 / 0.2 = 4000 ns, within the simulation's noise.
+    let w_ns = law.w * 1e9;
+    assert!((w_ns / mm1_mean(800.0, 0.8) - 1.0).abs() < 0.15, "W {w_ns}");
+}
+
+#[test]
+fn corrected_latency_counts_the_time_before_sending() {
+    let intended = vec![0, 1000, 2000, 3000];
+    let sent = vec![0, 1500, 2000, 9000];
+    let received = vec![500, 2000, 2500, 9500];
+    let t = Trace {
+        intended_ns: intended,
+        sent_ns: sent,
+        received_ns: received,
+        ..Trace::default()
+    };
+    let lat = Latencies::of(&t, 0);
+    assert_eq!(lat.naive.max(), 500);
+    assert_eq!(lat.corrected.max(), lat.corrected.highest_equivalent(6500));
+    assert_eq!(lat.corrected.len(), 4);
+}
+
+#[test]
+fn record_correct_fills_in_the_requests_a_stall_held_back() {
+    // A client that meant to send every 1 ms: 999 answers in 1 ms, one stall of 100 ms.
+    let n = 1000;
+    let mut sent = Vec::new();
+    let mut recv = Vec::new();
+    let mut t = 0u64;
+    for i in 0..n {
+        let lat = if i == 500 { 100_000_000 } else { 1_000_000 };
+        sent.push(t);
+        recv.push(t + lat);
+        t += lat;
+    }
+    let trace = Trace {
+        intended_ns: sent.clone(),
+        sent_ns: sent,
+        received_ns: recv,
+        ..Trace::default()
+    };
+    let lat = Latencies::of(&trace, 1_000_000);
+    let naive = percentiles(&lat.naive);
+    let rc = percentiles(&lat.record_correct);
+    // Naively only one sample in a thousand is slow, so the p99 is 1 ms...
+    assert!(naive.p99 < 1.01e6);
+    // ...but a user arriving every 1 ms during the stall waited up to 100 ms: the correction
+    // adds 99 synthetic samples between 99 ms and 1 ms, and the p99 moves to the stall.
+    assert_eq!(lat.record_correct.len(), 1000 + 99);
+    assert!(rc.p99 > 5e6, "{}", rc.p99);
+}
+
+#[test]
+fn the_mm1_formulas() {
+    assert_eq!(mm1_mean(1.0, 0.5), 2.0);
+    assert!((mm1_quantile(1.0, 0.0, 0.99) - 100f64.ln()).abs() < 1e-12);
+    assert!(mm1_mean(1.0, 0.95) > 19.99);
+}
+
+#[test]
+fn digests_match_the_bodies_the_generator_sends() {
+    let r = Request {
+        id: 42,
+        service_ns: 0,
+        body: body_for(42).to_vec(),
+    };
+    assert_eq!(answer(&r).digest, digest(&r));
+    assert_ne!(body_for(1), body_for(2));
+}
+
+#[test]
+fn a_short_load_point_measures_consistent_numbers() {
+    let cap = ch04::experiment::capacity(0.3).unwrap();
+    assert!(cap.rps > 100.0, "{cap:?}");
+    let p = ch04::experiment::load_point(&cap, 50, Loop::Open, 0.4).unwrap();
+    for (name, v) in p.metrics() {
+        assert!(v.is_finite() && v >= 0.0, "{name} = {v}");
+    }
+    let c = percentiles(&p.lat.corrected);
+    assert!(c.p50 <= c.p99 && c.p99 <= c.p999);
+    assert!(
+        (0.7..1.3).contains(&p.little.ratio()),
+        "{}",
+        p.little.ratio()
+    );
+    let b = ch04::experiment::tradeoff_point(8, 8, 0.1).unwrap();
+    assert!(b.mean_batch >= 1.0 && b.throughput > 0.0);
+}

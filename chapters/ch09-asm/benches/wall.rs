@@ -1,0 +1,235 @@
+//! Wall-clock harness (criterion) for chapter 09. Ids are `group/function/case`, the same as in
+//! `instr.rs`; inputs are built before timing starts, and every result goes through `black_box`.
+//!
+//! The LTO experiment (`lto/<profile>/<case>`) is measured differently: it builds the program
+//! `lto_demo` under each profile of `ch09::cases::LTO_PROFILES` into a target directory of its
+//! own, runs it (the program times its own loops), counts its instructions under callgrind, and
+//! records both numbers with `benchkit::custom::record`.
+
+mod common;
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use benchkit::Mode;
+use benchkit::criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ch09::cases::{LTO_LEN, LTO_PROFILES};
+use ch09::dispatch::{
+    AnyOp, Arena, Grouped, Mul, Op, mixed_box, mixed_dyn, mixed_enum, mixed_grouped, one_type_box,
+    one_type_dyn, one_type_dyn_known, one_type_enum, one_type_generic,
+};
+use ch09::inlining::{
+    checked_sum_cold_error, checked_sum_inline_error, total_always, total_inline, total_never,
+    total_plain,
+};
+use ch09::kernel::{
+    crc32c_asm, crc32c_intrinsic, crc32c_table, sum_asm, sum_compiler, sum_global_asm,
+};
+use common::*;
+
+type SumKernel = fn(&[u64]) -> u64;
+type CrcKernel = fn(&[u8]) -> u32;
+type ScoreLoop = fn(&[u32]) -> u32;
+
+fn kernel(c: &mut Criterion) {
+    let xs = sum_input();
+    let data = crc_input();
+    let mut g = c.benchmark_group("kernel");
+    let sums: [(&str, SumKernel); 3] = [
+        ("compiler", sum_compiler),
+        ("asm", sum_asm),
+        ("global_asm", sum_global_asm),
+    ];
+    for (name, f) in sums {
+        g.bench_function(BenchmarkId::new("sum", name), |b| {
+            b.iter(|| black_box(f(black_box(&xs))))
+        });
+    }
+    let crcs: [(&str, CrcKernel); 3] = [
+        ("table", crc32c_table),
+        ("intrinsic", crc32c_intrinsic),
+        ("asm", crc32c_asm),
+    ];
+    for (name, f) in crcs {
+        g.bench_function(BenchmarkId::new("crc32c", name), |b| {
+            b.iter(|| black_box(f(black_box(&data))))
+        });
+    }
+    g.finish();
+}
+
+fn inlining(c: &mut Criterion) {
+    let xs = score_input();
+    let mut g = c.benchmark_group("inlining");
+    let scores: [(&str, ScoreLoop); 4] = [
+        ("plain", total_plain),
+        ("inline", total_inline),
+        ("always", total_always),
+        ("never", total_never),
+    ];
+    for (name, f) in scores {
+        g.bench_function(BenchmarkId::new("score", name), |b| {
+            b.iter(|| black_box(f(black_box(&xs))))
+        });
+    }
+    g.bench_function(BenchmarkId::new("checked_sum", "inline_error"), |b| {
+        b.iter(|| black_box(checked_sum_inline_error(black_box(&xs))))
+    });
+    g.bench_function(BenchmarkId::new("checked_sum", "cold_error"), |b| {
+        b.iter(|| black_box(checked_sum_cold_error(black_box(&xs))))
+    });
+    g.finish();
+}
+
+fn one_type(c: &mut Criterion) {
+    let xs = dispatch_values();
+    let mul = Mul(MUL);
+    let any = AnyOp::Mul(mul);
+    let dyn_ref: &dyn Op = &mul;
+    let boxed: Box<dyn Op> = Box::new(mul);
+    let mut g = c.benchmark_group("one_type");
+    g.bench_function(BenchmarkId::new("mul", "generic"), |b| {
+        b.iter(|| black_box(one_type_generic(black_box(&mul), black_box(&xs))))
+    });
+    g.bench_function(BenchmarkId::new("mul", "enum_match"), |b| {
+        b.iter(|| black_box(one_type_enum(black_box(&any), black_box(&xs))))
+    });
+    g.bench_function(BenchmarkId::new("mul", "dyn_known"), |b| {
+        b.iter(|| black_box(one_type_dyn_known(black_box(MUL), black_box(&xs))))
+    });
+    g.bench_function(BenchmarkId::new("mul", "dyn_ref"), |b| {
+        b.iter(|| black_box(one_type_dyn(black_box(dyn_ref), black_box(&xs))))
+    });
+    g.bench_function(BenchmarkId::new("mul", "dyn_box"), |b| {
+        b.iter(|| black_box(one_type_box(black_box(&boxed), black_box(&xs))))
+    });
+    g.finish();
+}
+
+fn mixed(c: &mut Criterion) {
+    let xs = dispatch_values();
+    let ops = mixed_ops();
+    let boxed = to_boxed(&ops);
+    let boxed_sorted = to_boxed(&mixed_ops_sorted());
+    let arena = Arena::new(&ops);
+    let refs = arena.refs();
+    let grouped = Grouped::new(&ops, &xs);
+    let mut g = c.benchmark_group("mixed");
+    g.bench_function(BenchmarkId::new("boxed", "random"), |b| {
+        b.iter(|| black_box(mixed_box(black_box(&boxed), black_box(&xs))))
+    });
+    g.bench_function(BenchmarkId::new("boxed", "sorted"), |b| {
+        b.iter(|| black_box(mixed_box(black_box(&boxed_sorted), black_box(&xs))))
+    });
+    g.bench_function(BenchmarkId::new("dyn_ref", "random"), |b| {
+        b.iter(|| black_box(mixed_dyn(black_box(&refs), black_box(&xs))))
+    });
+    g.bench_function(BenchmarkId::new("enum_match", "random"), |b| {
+        b.iter(|| black_box(mixed_enum(black_box(&ops), black_box(&xs))))
+    });
+    g.bench_function(BenchmarkId::new("grouped", "random"), |b| {
+        b.iter(|| black_box(mixed_grouped(black_box(&grouped))))
+    });
+    g.finish();
+}
+
+/// The directory this benchmark's build lives in (`<target>/release/deps/wall-*`): its
+/// target directory is three levels up.
+fn outer_target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the path of this benchmark");
+    exe.ancestors()
+        .nth(3)
+        .expect("the benchmark runs from <target>/<profile>/deps")
+        .to_path_buf()
+}
+
+// ANCHOR: lto_build
+/// Builds `lto_demo` under `profile` into `target` and returns the program's path. A target
+/// directory of its own, because the `cargo bench` that runs this holds the lock of its own.
+fn build_lto_demo(profile: &str, target: &Path) -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "build", "--quiet", "--locked", "-p", "ch09", "--bin", "lto_demo",
+        ])
+        .args(["--profile", profile])
+        .arg("--target-dir")
+        .arg(target)
+        .status()
+        .expect("cannot start cargo");
+    assert!(
+        status.success(),
+        "building lto_demo with --profile {profile} failed"
+    );
+    target.join(profile).join("lto_demo")
+}
+// ANCHOR_END: lto_build
+
+/// The instructions callgrind counts in a run of `lto_demo run <case> <calls>`.
+fn callgrind_total(program: &Path, case: &str, calls: usize) -> u64 {
+    let out = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(program)
+        .args(["run", case, &calls.to_string()])
+        .output()
+        .expect("cannot start valgrind: install it (scripts/setup.sh bench) to count instructions");
+    assert!(
+        out.status.success(),
+        "callgrind on {} failed",
+        program.display()
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    err.lines()
+        .find_map(|l| {
+            l.split_once("Collected :")
+                .map(|(_, n)| n.trim().parse().ok())
+        })
+        .flatten()
+        .unwrap_or_else(|| panic!("no `Collected :` line in callgrind's output:\n{err}"))
+}
+
+// ANCHOR: lto_measure
+fn lto(_: &mut Criterion) {
+    let target = outer_target_dir().join("ch09-lto");
+    let samples = match Mode::from_env() {
+        Mode::Quick => 31,
+        Mode::Full => 201,
+    };
+    for (profile, id) in LTO_PROFILES {
+        let program = build_lto_demo(profile, &target);
+        let out = Command::new(&program)
+            .args(["time", &samples.to_string()])
+            .output()
+            .expect("cannot run lto_demo");
+        assert!(out.status.success(), "{} failed", program.display());
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let mut parts = line.split_whitespace().skip(1);
+            let (Some(case), Some(ns)) = (parts.next(), parts.next()) else {
+                panic!("unexpected output of lto_demo: {line:?}")
+            };
+            let ns: f64 = ns.parse().expect("a time in ns");
+            // Instructions per element: two runs that differ only in the number of calls, so
+            // that the program's start and end cancel out.
+            let (few, many) = (1, 11);
+            let diff = callgrind_total(&program, case, many) - callgrind_total(&program, case, few);
+            let per_element = diff as f64 / ((many - few) * LTO_LEN) as f64;
+            benchkit::custom::record(
+                &format!("lto/{id}/{case}"),
+                &[
+                    ("ns_per_element", ns),
+                    ("instructions_per_element", per_element),
+                ],
+            );
+        }
+    }
+}
+// ANCHOR_END: lto_measure
+
+criterion_group! {
+    name = ch09;
+    config = benchkit::config();
+    targets = kernel, inlining, one_type, mixed, lto
+}
+criterion_main!(ch09);
