@@ -9,19 +9,17 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use benchkit::Mode;
-use benchkit::criterion::measurement::WallTime;
-use benchkit::criterion::{
-    BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main,
-};
+use benchkit::criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use benchkit::{GroupSettings, apply};
 use ch05::cases::{CHASE_SEED, TRANSPOSE_SIDES, WORKING_SETS_KIB, kib_case, lines_in, side_case};
 use ch05::chase::{Ring, cyclic_permutation, filled_lines, read_lines};
 use ch05::pages::{Pages, thp_policy};
 use ch05::transpose::{Transpose, square};
 
 // ANCHOR: settings
-/// Per case: warm-up, measurement time and number of samples, in quick mode and in full mode.
-type Settings = [(Duration, Duration, usize); 2];
+/// Per case: warm-up, measurement time and number of samples, in quick mode and in full mode
+/// (`benchkit::apply` picks the pair for the current mode).
+type Settings = GroupSettings;
 
 /// The sweeps have many cases whose set-up takes longer than their measurement.
 const SWEEP: Settings = [
@@ -36,15 +34,6 @@ const TRANSPOSE: Settings = [
     (Duration::from_millis(500), Duration::from_secs(3), 30),
 ];
 
-fn apply(g: &mut BenchmarkGroup<'_, WallTime>, settings: Settings) {
-    let (warm, measure, samples) = match Mode::from_env() {
-        Mode::Quick => settings[0],
-        Mode::Full => settings[1],
-    };
-    g.warm_up_time(warm)
-        .measurement_time(measure)
-        .sample_size(samples);
-}
 // ANCHOR_END: settings
 
 /// Records the kernel's transparent-huge-page policy as three flags (one of them 1), so that

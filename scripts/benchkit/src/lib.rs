@@ -112,6 +112,24 @@ pub fn config() -> criterion::Criterion {
         .configure_from_args()
 }
 
+/// Settings for one benchmark group whose cases need other than the defaults: warm-up,
+/// measurement time and number of samples, in quick mode (`[0]`) and in full mode (`[1]`).
+pub type GroupSettings = [(Duration, Duration, usize); 2];
+
+/// Applies `settings` for the current mode to a criterion group.
+pub fn apply(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    settings: GroupSettings,
+) {
+    let (warm, measure, samples) = match Mode::from_env() {
+        Mode::Quick => settings[0],
+        Mode::Full => settings[1],
+    };
+    g.warm_up_time(warm)
+        .measurement_time(measure)
+        .sample_size(samples);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
