@@ -1,0 +1,263 @@
+//! Instruction-count harness (gungraun, callgrind) for chapter 08. Ids are
+//! `group/function/case`, the same as in `wall.rs`; the arguments of each `#[bench]` are built
+//! before callgrind starts counting, and what a benchmark returns is dropped after it stops.
+//!
+//! valgrind 3.19 cannot execute AVX-512 instructions, and its emulated CPUID does not report
+//! them: under callgrind, `is_x86_feature_detected!("avx512f")` is false while `avx2` is true.
+//! The benchmark `isa/detect/valgrind` records what detection says there, so the page can
+//! state which path these counts are of. No AVX-512 case appears here.
+
+use std::hint::black_box;
+
+use ch08::accumulators as acc;
+use ch08::autovec::{
+    add_raw_disjoint, add_raw_overlapping, add_slices, diff_sum_indexed, diff_sum_sliced, sum_u32,
+};
+use ch08::cases::*;
+use ch08::dot::{dot_auto, dot_scalar, dot_simd, dot_std};
+use ch08::filter::{filter_scalar, filter_scalar_avx2, filter_simd};
+use ch08::find::{find_auto, find_memchr, find_scalar, find_simd, find_std, find_unrolled};
+use ch08::input::{haystack, random_f32s, random_u32s};
+use ch08::isa::{Isa, feature_flags};
+use ch08::loops::{moments_fused, moments_two_pass};
+use ch08::sum::{sum_auto, sum_auto_avx2, sum_scalar, sum_simd, sum_std};
+use gungraun::{LibraryBenchmarkConfig, library_benchmark, library_benchmark_group, main};
+
+type SumFn = fn(&[f32]) -> f32;
+
+// ANCHOR: detect_under_valgrind
+// Records, from inside callgrind, which instruction sets run-time detection reports there.
+#[library_benchmark]
+#[bench::valgrind()]
+fn detect() -> Vec<(&'static str, f64)> {
+    let flags = feature_flags();
+    benchkit::custom::record("isa/detect/valgrind", &flags);
+    flags
+}
+// ANCHOR_END: detect_under_valgrind
+
+fn l1() -> Vec<f32> {
+    random_f32s(L1_FLOATS, SEED)
+}
+
+fn auto_avx2(x: &[f32]) -> f32 {
+    sum_auto_avx2(x).expect("AVX2 under callgrind")
+}
+
+fn sum_sse2(x: &[f32]) -> f32 {
+    sum_simd(Isa::Sse2, x)
+}
+
+fn sum_avx2(x: &[f32]) -> f32 {
+    sum_simd(Isa::Avx2, x)
+}
+
+// The function's name is the middle part of the id (`sum/kib16/scalar`), the case its end.
+#[library_benchmark]
+#[bench::scalar(l1(), sum_scalar)]
+#[bench::std(l1(), sum_std)]
+#[bench::auto(l1(), sum_auto)]
+#[bench::auto_avx2(l1(), auto_avx2)]
+#[bench::sse2(l1(), sum_sse2)]
+#[bench::avx2(l1(), sum_avx2)]
+fn kib16(x: Vec<f32>, f: SumFn) -> (Vec<f32>, f32) {
+    let s = f(black_box(&x));
+    (x, s)
+}
+
+type DotFn = fn(&[f32], &[f32]) -> f32;
+
+fn pair() -> (Vec<f32>, Vec<f32>) {
+    (
+        random_f32s(DOT_FLOATS, SEED),
+        random_f32s(DOT_FLOATS, SEED + 1),
+    )
+}
+
+fn dot_sse2(a: &[f32], b: &[f32]) -> f32 {
+    dot_simd(Isa::Sse2, a, b)
+}
+
+fn dot_avx2(a: &[f32], b: &[f32]) -> f32 {
+    dot_simd(Isa::Avx2, a, b)
+}
+
+#[library_benchmark]
+#[bench::scalar(pair(), dot_scalar)]
+#[bench::std(pair(), dot_std)]
+#[bench::auto(pair(), dot_auto)]
+#[bench::sse2(pair(), dot_sse2)]
+#[bench::avx2(pair(), dot_avx2)]
+fn kib32(ab: (Vec<f32>, Vec<f32>), f: DotFn) -> ((Vec<f32>, Vec<f32>), f32) {
+    let s = f(black_box(&ab.0), black_box(&ab.1));
+    (ab, s)
+}
+
+type FindFn = fn(&[u8], u8) -> Option<usize>;
+
+fn hay() -> Vec<u8> {
+    haystack(FIND_LEN, NEEDLE, SEED)
+}
+
+fn find_sse2(h: &[u8], n: u8) -> Option<usize> {
+    find_simd(Isa::Sse2, h, n)
+}
+
+fn find_avx2(h: &[u8], n: u8) -> Option<usize> {
+    find_simd(Isa::Avx2, h, n)
+}
+
+#[library_benchmark]
+#[bench::scalar(hay(), find_scalar)]
+#[bench::std(hay(), find_std)]
+#[bench::unrolled(hay(), find_unrolled)]
+#[bench::auto(hay(), find_auto)]
+#[bench::memchr(hay(), find_memchr)]
+#[bench::sse2(hay(), find_sse2)]
+#[bench::avx2(hay(), find_avx2)]
+fn kib1024(h: Vec<u8>, f: FindFn) -> (Vec<u8>, Option<usize>) {
+    let r = f(black_box(&h), black_box(NEEDLE));
+    (h, r)
+}
+
+type FilterFn = fn(&[u32], u32, &mut [u32]) -> usize;
+
+fn filter_input() -> (Vec<u32>, Vec<u32>) {
+    (random_u32s(FILTER_LEN, SEED), vec![0; FILTER_LEN])
+}
+
+fn filter_scalar_avx2_or_panic(s: &[u32], t: u32, o: &mut [u32]) -> usize {
+    filter_scalar_avx2(s, t, o).expect("AVX2 under callgrind")
+}
+
+fn filter_sse2(s: &[u32], t: u32, o: &mut [u32]) -> usize {
+    filter_simd(Isa::Sse2, s, t, o)
+}
+
+fn filter_avx2(s: &[u32], t: u32, o: &mut [u32]) -> usize {
+    filter_simd(Isa::Avx2, s, t, o)
+}
+
+#[library_benchmark]
+#[bench::scalar(filter_input(), filter_scalar)]
+#[bench::scalar_avx2(filter_input(), filter_scalar_avx2_or_panic)]
+#[bench::sse2(filter_input(), filter_sse2)]
+#[bench::avx2(filter_input(), filter_avx2)]
+fn p50(io: (Vec<u32>, Vec<u32>), f: FilterFn) -> ((Vec<u32>, Vec<u32>), usize) {
+    let (src, mut out) = io;
+    let n = f(black_box(&src), FILTER_THRESHOLD, black_box(&mut out));
+    ((src, out), n)
+}
+
+// The accumulator counts of `ch08::accumulators::COUNTS`.
+#[library_benchmark]
+#[bench::acc1(l1(), 1)]
+#[bench::acc2(l1(), 2)]
+#[bench::acc4(l1(), 4)]
+#[bench::acc8(l1(), 8)]
+#[bench::acc16(l1(), 16)]
+fn portable(x: Vec<f32>, n: usize) -> (Vec<f32>, f32) {
+    let s = acc::sum_portable(n, black_box(&x));
+    (x, s)
+}
+
+#[library_benchmark]
+#[bench::acc1(l1(), 1)]
+#[bench::acc2(l1(), 2)]
+#[bench::acc4(l1(), 4)]
+#[bench::acc8(l1(), 8)]
+#[bench::acc16(l1(), 16)]
+fn avx2(x: Vec<f32>, n: usize) -> (Vec<f32>, f32) {
+    let s = acc::sum_simd(Isa::Avx2, n, black_box(&x));
+    (x, s)
+}
+
+/// The inputs of the autovectorisation examples: two `u32` arrays and `2 * n` floats.
+struct Autovec {
+    a: Vec<u32>,
+    b: Vec<u32>,
+    f: Vec<f32>,
+}
+
+fn autovec_input() -> Autovec {
+    Autovec {
+        a: random_u32s(AUTOVEC_LEN, SEED),
+        b: random_u32s(AUTOVEC_LEN, SEED + 1),
+        f: random_f32s(2 * AUTOVEC_LEN, SEED),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Example {
+    SumU32,
+    DiffIndexed,
+    DiffSliced,
+    AddSlices,
+    AddRawDisjoint,
+    AddRawOverlapping,
+}
+
+#[library_benchmark]
+#[bench::sum_u32(autovec_input(), Example::SumU32)]
+#[bench::diff_indexed(autovec_input(), Example::DiffIndexed)]
+#[bench::diff_sliced(autovec_input(), Example::DiffSliced)]
+#[bench::add_slices(autovec_input(), Example::AddSlices)]
+#[bench::add_raw_disjoint(autovec_input(), Example::AddRawDisjoint)]
+#[bench::add_raw_overlapping(autovec_input(), Example::AddRawOverlapping)]
+fn n4096(mut io: Autovec, e: Example) -> (Autovec, u32) {
+    let n = AUTOVEC_LEN;
+    let r = match e {
+        Example::SumU32 => sum_u32(black_box(&io.a)),
+        Example::DiffIndexed => diff_sum_indexed(black_box(&io.a), black_box(&io.b), black_box(n)),
+        Example::DiffSliced => diff_sum_sliced(black_box(&io.a), black_box(&io.b), black_box(n)),
+        Example::AddSlices => {
+            let (lo, hi) = black_box(&mut io.f).split_at_mut(n);
+            add_slices(hi, lo);
+            0
+        }
+        Example::AddRawDisjoint => {
+            add_raw_disjoint(black_box(&mut io.f));
+            0
+        }
+        Example::AddRawOverlapping => {
+            add_raw_overlapping(black_box(&mut io.f[..=n]));
+            0
+        }
+    };
+    (io, r)
+}
+
+type MomentsFn = fn(&[f32]) -> (f32, f32);
+
+#[library_benchmark]
+#[bench::kib16(l1(), moments_two_pass)]
+fn two_pass(x: Vec<f32>, f: MomentsFn) -> (Vec<f32>, (f32, f32)) {
+    let r = f(black_box(&x));
+    (x, r)
+}
+
+#[library_benchmark]
+#[bench::kib16(l1(), moments_fused)]
+fn fused(x: Vec<f32>, f: MomentsFn) -> (Vec<f32>, (f32, f32)) {
+    let r = f(black_box(&x));
+    (x, r)
+}
+
+library_benchmark_group!(name = isa; benchmarks = detect);
+library_benchmark_group!(name = sum; benchmarks = kib16);
+library_benchmark_group!(name = dot; benchmarks = kib32);
+library_benchmark_group!(name = find; benchmarks = kib1024);
+library_benchmark_group!(name = filter; benchmarks = p50);
+library_benchmark_group!(name = accumulators; benchmarks = portable, avx2);
+library_benchmark_group!(name = autovec; benchmarks = n4096);
+library_benchmark_group!(name = fusion; benchmarks = two_pass, fused);
+
+// ANCHOR: pass_env
+main!(
+    // gungraun clears the environment of the process it runs under valgrind; the custom
+    // measurement of `detect` needs to know where to write.
+    config = LibraryBenchmarkConfig::default()
+        .pass_through_env(benchkit::custom::ENV);
+    library_benchmark_groups = isa, sum, dot, find, filter, accumulators, autovec, fusion
+);
+// ANCHOR_END: pass_env
