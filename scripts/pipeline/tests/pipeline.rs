@@ -713,7 +713,10 @@ fn artifacts_render_as_a_flame_graph_and_listings_and_survive_their_file() {
         "{asm}"
     );
     let text = rendered_file(&rendered, "ch99/annotate.md");
-    assert!(text.contains("```text\n1,000 (50%)  ch99::parse\n```"), "{text}");
+    assert!(
+        text.contains("```text\n1,000 (50%)  ch99::parse\n```"),
+        "{text}"
+    );
 }
 
 #[test]
