@@ -23,7 +23,7 @@ use ch08::cases::*;
 use ch08::dot::{dot_auto, dot_scalar, dot_simd, dot_std};
 use ch08::filter::{filter_scalar, filter_scalar_avx2, filter_simd};
 use ch08::find::{find_auto, find_memchr, find_scalar, find_simd, find_std, find_unrolled};
-use ch08::input::{haystack, random_f32s, random_u32s};
+use ch08::input::{aligned_copy, haystack, random_f32s, random_u32s};
 use ch08::isa::{Isa, feature_flags};
 use ch08::loops::{
     col_sums_column_order, col_sums_row_order, col_sums_tiled, moments_fused, moments_two_pass,
@@ -151,6 +151,21 @@ fn find(c: &mut Criterion) {
             b.iter(|| black_box(find_simd(isa, black_box(&hay), black_box(NEEDLE))))
         });
     }
+    // ANCHOR: aligned
+    // The same bytes again, starting on a cache-line boundary instead of wherever the
+    // allocator put them, for the widest search and its peer.
+    let (buf, off) = aligned_copy(&hay, 64);
+    let aligned = &buf[off..off + hay.len()];
+    let case = format!("aligned_{case}");
+    g.bench_function(BenchmarkId::new(&case, "memchr"), |b| {
+        b.iter(|| black_box(find_memchr(black_box(aligned), black_box(NEEDLE))))
+    });
+    for isa in Isa::supported().into_iter().rev().take(2) {
+        g.bench_function(BenchmarkId::new(&case, isa.name()), |b| {
+            b.iter(|| black_box(find_simd(isa, black_box(aligned), black_box(NEEDLE))))
+        });
+    }
+    // ANCHOR_END: aligned
     g.finish();
 }
 

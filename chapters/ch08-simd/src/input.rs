@@ -34,3 +34,20 @@ pub fn haystack(len: usize, needle: u8, seed: u64) -> Vec<u8> {
     h[len - 1] = needle;
     h
 }
+
+/// A copy of `bytes` whose first byte sits at an address that is a multiple of `align` (a
+/// power of two): the buffer, and the offset of the copy in it. The search experiment uses it
+/// to run the same haystack from a cache-line boundary.
+///
+/// # Panics
+/// When `align` is not a power of two.
+pub fn aligned_copy(bytes: &[u8], align: usize) -> (Vec<u8>, usize) {
+    assert!(
+        align.is_power_of_two(),
+        "alignment {align} is not a power of two"
+    );
+    let mut buf = vec![0u8; bytes.len() + align];
+    let off = buf.as_ptr().align_offset(align);
+    buf[off..off + bytes.len()].copy_from_slice(bytes);
+    (buf, off)
+}
