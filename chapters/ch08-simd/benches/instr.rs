@@ -17,7 +17,7 @@ use ch08::cases::*;
 use ch08::dot::{dot_auto, dot_scalar, dot_simd, dot_std};
 use ch08::filter::{filter_scalar, filter_scalar_avx2, filter_simd};
 use ch08::find::{find_auto, find_memchr, find_scalar, find_simd, find_std, find_unrolled};
-use ch08::input::{haystack, random_f32s, random_u32s};
+use ch08::input::{Aligned, haystack, random_f32s, random_u32s};
 use ch08::isa::{Isa, feature_flags};
 use ch08::loops::{moments_fused, moments_two_pass};
 use ch08::sum::{sum_auto, sum_auto_avx2, sum_scalar, sum_simd, sum_std};
@@ -36,7 +36,7 @@ fn detect() -> Vec<(&'static str, f64)> {
 }
 // ANCHOR_END: detect_under_valgrind
 
-fn l1() -> Vec<f32> {
+fn l1() -> Aligned<f32> {
     random_f32s(L1_FLOATS, SEED)
 }
 
@@ -60,14 +60,14 @@ fn sum_avx2(x: &[f32]) -> f32 {
 #[bench::auto_avx2(l1(), auto_avx2)]
 #[bench::sse2(l1(), sum_sse2)]
 #[bench::avx2(l1(), sum_avx2)]
-fn kib16(x: Vec<f32>, f: SumFn) -> (Vec<f32>, f32) {
+fn kib16(x: Aligned<f32>, f: SumFn) -> (Aligned<f32>, f32) {
     let s = f(black_box(&x));
     (x, s)
 }
 
 type DotFn = fn(&[f32], &[f32]) -> f32;
 
-fn pair() -> (Vec<f32>, Vec<f32>) {
+fn pair() -> (Aligned<f32>, Aligned<f32>) {
     (
         random_f32s(DOT_FLOATS, SEED),
         random_f32s(DOT_FLOATS, SEED + 1),
@@ -88,7 +88,7 @@ fn dot_avx2(a: &[f32], b: &[f32]) -> f32 {
 #[bench::auto(pair(), dot_auto)]
 #[bench::sse2(pair(), dot_sse2)]
 #[bench::avx2(pair(), dot_avx2)]
-fn kib32(ab: (Vec<f32>, Vec<f32>), f: DotFn) -> ((Vec<f32>, Vec<f32>), f32) {
+fn kib32(ab: (Aligned<f32>, Aligned<f32>), f: DotFn) -> ((Aligned<f32>, Aligned<f32>), f32) {
     let s = f(black_box(&ab.0), black_box(&ab.1));
     (ab, s)
 }
@@ -122,8 +122,11 @@ fn kib1024(h: Vec<u8>, f: FindFn) -> (Vec<u8>, Option<usize>) {
 
 type FilterFn = fn(&[u32], u32, &mut [u32]) -> usize;
 
-fn filter_input() -> (Vec<u32>, Vec<u32>) {
-    (random_u32s(FILTER_LEN, SEED), vec![0; FILTER_LEN])
+fn filter_input() -> (Aligned<u32>, Aligned<u32>) {
+    (
+        random_u32s(FILTER_LEN, SEED),
+        Aligned::from_fn(FILTER_LEN, |_| 0),
+    )
 }
 
 fn filter_scalar_avx2_or_panic(s: &[u32], t: u32, o: &mut [u32]) -> usize {
@@ -143,7 +146,7 @@ fn filter_avx2(s: &[u32], t: u32, o: &mut [u32]) -> usize {
 #[bench::scalar_avx2(filter_input(), filter_scalar_avx2_or_panic)]
 #[bench::sse2(filter_input(), filter_sse2)]
 #[bench::avx2(filter_input(), filter_avx2)]
-fn p50(io: (Vec<u32>, Vec<u32>), f: FilterFn) -> ((Vec<u32>, Vec<u32>), usize) {
+fn p50(io: (Aligned<u32>, Aligned<u32>), f: FilterFn) -> ((Aligned<u32>, Aligned<u32>), usize) {
     let (src, mut out) = io;
     let n = f(black_box(&src), FILTER_THRESHOLD, black_box(&mut out));
     ((src, out), n)
@@ -156,7 +159,7 @@ fn p50(io: (Vec<u32>, Vec<u32>), f: FilterFn) -> ((Vec<u32>, Vec<u32>), usize) {
 #[bench::acc4(l1(), 4)]
 #[bench::acc8(l1(), 8)]
 #[bench::acc16(l1(), 16)]
-fn portable(x: Vec<f32>, n: usize) -> (Vec<f32>, f32) {
+fn portable(x: Aligned<f32>, n: usize) -> (Aligned<f32>, f32) {
     let s = acc::sum_portable(n, black_box(&x));
     (x, s)
 }
@@ -167,16 +170,16 @@ fn portable(x: Vec<f32>, n: usize) -> (Vec<f32>, f32) {
 #[bench::acc4(l1(), 4)]
 #[bench::acc8(l1(), 8)]
 #[bench::acc16(l1(), 16)]
-fn avx2(x: Vec<f32>, n: usize) -> (Vec<f32>, f32) {
+fn avx2(x: Aligned<f32>, n: usize) -> (Aligned<f32>, f32) {
     let s = acc::sum_simd(Isa::Avx2, n, black_box(&x));
     (x, s)
 }
 
 /// The inputs of the autovectorisation examples: two `u32` arrays and `2 * n` floats.
 struct Autovec {
-    a: Vec<u32>,
-    b: Vec<u32>,
-    f: Vec<f32>,
+    a: Aligned<u32>,
+    b: Aligned<u32>,
+    f: Aligned<f32>,
 }
 
 fn autovec_input() -> Autovec {
@@ -231,14 +234,14 @@ type MomentsFn = fn(&[f32]) -> (f32, f32);
 
 #[library_benchmark]
 #[bench::kib16(l1(), moments_two_pass)]
-fn two_pass(x: Vec<f32>, f: MomentsFn) -> (Vec<f32>, (f32, f32)) {
+fn two_pass(x: Aligned<f32>, f: MomentsFn) -> (Aligned<f32>, (f32, f32)) {
     let r = f(black_box(&x));
     (x, r)
 }
 
 #[library_benchmark]
 #[bench::kib16(l1(), moments_fused)]
-fn fused(x: Vec<f32>, f: MomentsFn) -> (Vec<f32>, (f32, f32)) {
+fn fused(x: Aligned<f32>, f: MomentsFn) -> (Aligned<f32>, (f32, f32)) {
     let r = f(black_box(&x));
     (x, r)
 }

@@ -23,7 +23,7 @@ use ch08::cases::*;
 use ch08::dot::{dot_auto, dot_scalar, dot_simd, dot_std};
 use ch08::filter::{filter_scalar, filter_scalar_avx2, filter_simd};
 use ch08::find::{find_auto, find_memchr, find_scalar, find_simd, find_std, find_unrolled};
-use ch08::input::{aligned_copy, haystack, random_f32s, random_u32s};
+use ch08::input::{Aligned, aligned_copy, haystack, random_f32s, random_u32s};
 use ch08::isa::{Isa, feature_flags};
 use ch08::loops::{
     col_sums_column_order, col_sums_row_order, col_sums_tiled, moments_fused, moments_two_pass,
@@ -107,6 +107,31 @@ fn sum(c: &mut Criterion) {
 }
 // ANCHOR_END: wall_sum
 
+// ANCHOR: wall_sum_offset
+/// The same floats again, starting 16 and 32 bytes past a cache-line boundary (two of the
+/// places a 16-byte-aligned allocator can put them), for the two widest sums.
+fn sum_offset(c: &mut Criterion) {
+    let mut g = c.benchmark_group("sum");
+    SMALL.on(&mut g);
+    g.throughput(bytes_of::<f32>(L1_FLOATS));
+    let floats = random_f32s(L1_FLOATS, SEED);
+    for skip_bytes in SUM_OFFSETS {
+        let skip = skip_bytes / size_of::<f32>();
+        let buf = Aligned::from_fn(skip + L1_FLOATS, |i| {
+            i.checked_sub(skip).map_or(0.0, |j| floats[j])
+        });
+        let x = &buf[skip..];
+        let case = format!("{}_at{skip_bytes}", kib_case(L1_FLOATS * 4 / 1024));
+        for isa in Isa::supported().into_iter().rev().take(2) {
+            g.bench_function(BenchmarkId::new(&case, isa.name()), |b| {
+                b.iter(|| black_box(sum_simd(isa, black_box(x))))
+            });
+        }
+    }
+    g.finish();
+}
+// ANCHOR_END: wall_sum_offset
+
 fn dot(c: &mut Criterion) {
     let a = random_f32s(DOT_FLOATS, SEED);
     let b2 = random_f32s(DOT_FLOATS, SEED + 1);
@@ -171,7 +196,7 @@ fn find(c: &mut Criterion) {
 
 fn filter(c: &mut Criterion) {
     let src = random_u32s(FILTER_LEN, SEED);
-    let mut out = vec![0u32; FILTER_LEN];
+    let mut out = Aligned::from_fn(FILTER_LEN, |_| 0u32);
     let case = "p50";
     let mut g = c.benchmark_group("filter");
     SMALL.on(&mut g);
@@ -339,6 +364,6 @@ fn bandwidth(c: &mut Criterion) {
 criterion_group! {
     name = ch08;
     config = benchkit::config();
-    targets = sum, dot, find, filter, accumulators, autovec, fusion, matrix, bandwidth
+    targets = sum, sum_offset, dot, find, filter, accumulators, autovec, fusion, matrix, bandwidth
 }
 criterion_main!(ch08);

@@ -3,18 +3,75 @@
 
 pub use benchkit::rng::WyRand as Rng;
 
-/// `len` floats in `[0, 1)`, from `seed`.
-pub fn random_f32s(len: usize, seed: u64) -> Vec<f32> {
+/// `len` floats in `[0, 1)`, from `seed`, starting on a cache-line boundary.
+pub fn random_f32s(len: usize, seed: u64) -> Aligned<f32> {
     let mut rng = Rng::new(seed);
-    (0..len)
-        .map(|_| (rng.next_u64() >> 40) as f32 / (1u64 << 24) as f32)
-        .collect()
+    Aligned::from_fn(len, |_| (rng.next_u64() >> 40) as f32 / (1u64 << 24) as f32)
 }
 
-/// `len` random `u32`, from `seed`.
-pub fn random_u32s(len: usize, seed: u64) -> Vec<u32> {
+/// `len` random `u32`, from `seed`, starting on a cache-line boundary.
+pub fn random_u32s(len: usize, seed: u64) -> Aligned<u32> {
     let mut rng = Rng::new(seed);
-    (0..len).map(|_| rng.next_u64() as u32).collect()
+    Aligned::from_fn(len, |_| rng.next_u64() as u32)
+}
+
+/// Element types for which every bit pattern, all zeros included, is a valid value.
+///
+/// # Safety
+/// An implementor must be valid for any bit pattern and have an alignment of at most 64.
+pub unsafe trait Plain: Copy {}
+// Safety: any 32 bits are an `f32` (perhaps a NaN) and a `u32`; both align to 4.
+unsafe impl Plain for f32 {}
+// Safety: as above.
+unsafe impl Plain for u32 {}
+
+/// One cache line: the unit of storage of [`Aligned`].
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Line([u8; 64]);
+
+/// A growable-once array whose first element starts on a cache-line (64-byte) boundary; it
+/// dereferences to a slice. Where the allocator puts a `Vec` decides how many of a kernel's
+/// vector loads straddle two cache lines, and with it the speed of the wider kernels (the
+/// search experiment measures how much), so every array the kernels read is one of these: a
+/// result does not depend on the allocation history of the run.
+#[derive(Clone)]
+pub struct Aligned<T: Plain> {
+    lines: Vec<Line>,
+    len: usize,
+    _elem: std::marker::PhantomData<T>,
+}
+
+impl<T: Plain> Aligned<T> {
+    /// `len` elements, element `i` being `f(i)`.
+    pub fn from_fn(len: usize, mut f: impl FnMut(usize) -> T) -> Self {
+        let bytes = len * size_of::<T>();
+        let mut a = Aligned {
+            lines: vec![Line([0; 64]); bytes.div_ceil(64)],
+            len,
+            _elem: std::marker::PhantomData,
+        };
+        for (i, x) in a.iter_mut().enumerate() {
+            *x = f(i);
+        }
+        a
+    }
+}
+
+impl<T: Plain> std::ops::Deref for Aligned<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        // Safety: `lines` holds at least `len * size_of::<T>()` initialised bytes, aligned to
+        // 64 and so to `T`; every bit pattern is a valid `T` (`Plain`).
+        unsafe { std::slice::from_raw_parts(self.lines.as_ptr().cast(), self.len) }
+    }
+}
+
+impl<T: Plain> std::ops::DerefMut for Aligned<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        // Safety: as in `deref`, and `&mut self` makes the borrow unique.
+        unsafe { std::slice::from_raw_parts_mut(self.lines.as_mut_ptr().cast(), self.len) }
+    }
 }
 
 /// `len` random bytes none of which is `needle`, except the last one: a search for `needle`

@@ -264,6 +264,24 @@ fn an_aligned_copy_starts_on_the_boundary_and_holds_the_same_bytes() {
 }
 
 #[test]
+fn the_seeded_arrays_start_on_a_cache_line_and_hold_every_element() {
+    for len in [0, 1, 15, 16, 17, 4096, 4099] {
+        let f = ch08::input::random_f32s(len, 7);
+        let u = ch08::input::random_u32s(len, 7);
+        assert_eq!((f.len(), u.len()), (len, len));
+        assert_eq!(f.as_ptr() as usize % 64, 0);
+        assert_eq!(u.as_ptr() as usize % 64, 0);
+        assert!(f.iter().all(|&x| (0.0..1.0).contains(&x)));
+        // The same seed gives the same values, and a longer array extends a shorter one.
+        let longer = ch08::input::random_u32s(len + 3, 7);
+        assert_eq!(&longer[..len], &u[..]);
+        let mut g = f.clone();
+        g.iter_mut().for_each(|x| *x += 1.0);
+        assert!(g.iter().zip(f.iter()).all(|(a, b)| *a == *b + 1.0));
+    }
+}
+
+#[test]
 fn detection_agrees_with_the_compile_time_baseline() {
     // SSE2 is part of the x86_64 baseline: detection must report it there, and no x86 level
     // anywhere else.

@@ -16,8 +16,10 @@ pub struct Outcome {
     pub expression: String,
     /// `op value`, for the page.
     pub threshold: String,
-    /// Whether it held.
+    /// Whether it held (false when it was set aside).
     pub held: bool,
+    /// Why the claim was not evaluated on this machine (see [`crate::decl::Requires`]).
+    pub set_aside: Option<String>,
     /// Whether it is over instruction counts (and so enforced by the test suite).
     pub instr: bool,
     /// Whether it is over a custom measurement (`custom.<name>`; reported, like wall clock).
@@ -64,14 +66,48 @@ pub fn evaluate(c: &Claim, results: &Results) -> Outcome {
         expression,
         threshold: format!("{} {}", c.op.symbol(), trim_float(c.value)),
         held: c.op.holds(measured, c.value),
+        set_aside: None,
         instr: c.is_instr(),
         custom: crate::results::custom_name(&c.metric).is_some(),
     }
 }
 
-/// Evaluates every claim of a chapter.
+/// Evaluates every claim of a chapter, in declaration order, followed by those set aside for
+/// this machine.
 pub fn evaluate_all(decl: &Decl, results: &Results) -> Vec<Outcome> {
-    decl.claim.iter().map(|c| evaluate(c, results)).collect()
+    let mut out: Vec<Outcome> = decl.claim.iter().map(|c| evaluate(c, results)).collect();
+    out.extend(decl.set_aside.iter().map(|(c, why)| Outcome {
+        id: c.id.clone(),
+        text: c.text.clone(),
+        measured: f64::NAN,
+        expression: String::new(),
+        threshold: format!("{} {}", c.op.symbol(), trim_float(c.value)),
+        held: false,
+        set_aside: Some(why.clone()),
+        instr: c.is_instr(),
+        custom: crate::results::custom_name(&c.metric).is_some(),
+    }));
+    out
+}
+
+impl Outcome {
+    /// The result as a table cell: holds, does not hold, or why it was not measured.
+    pub fn verdict(&self) -> String {
+        match (&self.set_aside, self.held) {
+            (Some(why), _) => format!("not measured here: {why}"),
+            (None, true) => "✓ holds".into(),
+            (None, false) => "✗ does not hold".into(),
+        }
+    }
+
+    /// The measured number as a table cell (`–` when the claim was set aside).
+    pub fn measured_cell(&self) -> String {
+        if self.set_aside.is_some() {
+            "–".into()
+        } else {
+            format_ratio(self.measured)
+        }
+    }
 }
 
 fn short(id: &str) -> String {

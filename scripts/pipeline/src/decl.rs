@@ -25,9 +25,29 @@ pub struct Decl {
     /// Text shown as code blocks: assembly of the library's functions, or text artifacts.
     #[serde(default)]
     pub listing: Vec<Listing>,
+    /// Benchmarks that exist only on CPUs with a feature.
+    #[serde(default)]
+    pub requires: Vec<Requires>,
+    /// Claims set aside by [`Decl::for_machine`], with the reason (not declared: derived).
+    #[serde(skip)]
+    pub set_aside: Vec<(Claim, String)>,
     /// Where the declarations were read from (set on load).
     #[serde(skip)]
     pub path: PathBuf,
+}
+
+/// Benchmarks that a harness registers only where the CPU has a feature (`bits/pext/bmi2`
+/// where it has BMI2). On a machine without the feature, [`Decl::for_machine`] drops the table
+/// rows, table columns and figure series that name them and sets their claims aside, reported
+/// as not measured there; on a machine with it, they are required like any other.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requires {
+    /// One `/`-separated part of a benchmark id, exactly (`avx512` matches
+    /// `sum/kib16/avx512` and `accumulators/avx512/acc4`, not `sum/kib16/auto_avx512`).
+    pub part: String,
+    /// The CPU feature, as results files list it in `machine.simd` (`avx512f`, `avx2`, `bmi2`).
+    pub feature: String,
 }
 
 /// The shape of a figure.
@@ -300,6 +320,67 @@ pub fn trailing_number(id: &str) -> Option<f64> {
 const UNITS: [&str; 8] = ["ns", "us", "ms", "s", "pct", "count", "x", "gbps"];
 
 impl Decl {
+    /// The declarations that apply to the machine `results` were measured on: see
+    /// [`Requires`]. Claims set aside land in [`Decl::set_aside`].
+    pub fn for_machine(mut self, results: &Results) -> Decl {
+        let missing: Vec<Requires> = self
+            .requires
+            .iter()
+            .filter(|r| !results.machine.simd.iter().any(|f| *f == r.feature))
+            .cloned()
+            .collect();
+        if missing.is_empty() {
+            return self;
+        }
+        let why = |pattern: &str| -> Option<String> {
+            missing
+                .iter()
+                .find(|r| {
+                    pattern
+                        .split('/')
+                        .any(|p| p == r.part || p.strip_suffix('*') == Some(r.part.as_str()))
+                })
+                .map(|r| format!("this CPU has no {}", r.feature))
+        };
+        for t in &mut self.table {
+            if t.labels.len() == t.rows.len() {
+                let (rows, labels) = std::mem::take(&mut t.rows)
+                    .into_iter()
+                    .zip(std::mem::take(&mut t.labels))
+                    .filter(|(r, _)| why(r).is_none())
+                    .unzip();
+                (t.rows, t.labels) = (rows, labels);
+            } else {
+                t.rows.retain(|r| why(r).is_none());
+            }
+            t.columns
+                .retain(|c| c.ratio_to.as_deref().and_then(why).is_none());
+        }
+        for f in &mut self.figure {
+            f.series.retain(|s| why(&s.benches).is_none());
+        }
+        let (kept, aside): (Vec<Claim>, Vec<Claim>) =
+            std::mem::take(&mut self.claim).into_iter().partition(|c| {
+                [&c.a, &c.b, &c.benches]
+                    .into_iter()
+                    .flatten()
+                    .all(|p| why(p).is_none())
+            });
+        self.claim = kept;
+        self.set_aside = aside
+            .into_iter()
+            .map(|c| {
+                let reason = [&c.a, &c.b, &c.benches]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|p| why(p))
+                    .unwrap_or_default();
+                (c, reason)
+            })
+            .collect();
+        self
+    }
+
     /// The library functions whose assembly the listings show.
     pub fn asm_symbols(&self) -> Vec<String> {
         self.listing
@@ -338,6 +419,17 @@ impl Decl {
             let ids: Vec<&str> = results.benchmarks.keys().map(String::as_str).collect();
             ids.join(", ")
         };
+        let features = crate::machine::feature_names();
+        for r in &self.requires {
+            if !features.contains(&r.feature) || r.part.is_empty() || r.part.contains('/') {
+                bail!(
+                    "{file}: `requires` names part `{}` and feature `{}`: the part must be one `/`-separated piece of a benchmark id, and the feature one of {}",
+                    r.part,
+                    r.feature,
+                    features.join(", ")
+                );
+            }
+        }
         let need = |what: &str, pattern: &str, metric: Option<&str>| -> Result<Vec<String>> {
             let ids = matching(results, pattern);
             if ids.is_empty() {

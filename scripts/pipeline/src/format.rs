@@ -27,6 +27,11 @@ pub fn auto_time_unit(ns: f64) -> &'static str {
     }
 }
 
+/// Whether a unit name is one of time (`ns`, `us`, `ms`, `s`).
+pub fn unit_is_time(u: &str) -> bool {
+    matches!(u, "ns" | "us" | "ms" | "s")
+}
+
 /// Three significant digits (more before the point are kept).
 pub fn sig3(x: f64) -> String {
     let a = x.abs();

@@ -83,7 +83,7 @@ pub fn measure(ws: &Workspace, chapters: &[Chapter], mode: &str, out: &Path) -> 
             machine::Machine::detect(&ws.root, mode),
         )?;
         let mut results = results;
-        let decl = Decl::load(&ch.decl_path())?;
+        let decl = Decl::load(&ch.decl_path())?.for_machine(&results);
         results.artifacts = collect::artifact_dir(&ws.artifact_output(ch))?;
         results
             .artifacts
@@ -126,8 +126,8 @@ pub fn render(ws: &Workspace, source: &Source) -> Result<Rendered> {
             }
             Err(e) => return Err(e),
         };
-        let decl = Decl::load(&ch.decl_path())?;
         let results = Results::load(&path)?;
+        let decl = Decl::load(&ch.decl_path())?.for_machine(&results);
         decl.validate(&results, &path)?;
         let rel = ws.rel(&path);
         let out = claims::evaluate_all(&decl, &results);
@@ -156,7 +156,7 @@ fn claims_overview(outcomes: &BTreeMap<String, (String, Vec<Outcome>)>) -> Strin
             s += &format!(
                 "| {ch} | {} | {} | {} | {} | {} on `{machine}` |\n",
                 o.text.replace('|', "\\|"),
-                claims::format_ratio(o.measured),
+                o.measured_cell(),
                 o.threshold,
                 if o.instr {
                     "instructions"
@@ -165,11 +165,7 @@ fn claims_overview(outcomes: &BTreeMap<String, (String, Vec<Outcome>)>) -> Strin
                 } else {
                     "wall clock"
                 },
-                if o.held {
-                    "✓ holds"
-                } else {
-                    "✗ does not hold"
-                },
+                o.verdict(),
             );
         }
     }
@@ -195,6 +191,10 @@ pub fn check(rendered: &Rendered) -> Result<()> {
     let mut failed = Vec::new();
     for (ch, (machine, outs)) in &rendered.outcomes {
         for o in outs {
+            if let Some(why) = &o.set_aside {
+                eprintln!("claim {ch}/{}: not measured on {machine}: {why}", o.id);
+                continue;
+            }
             let mark = if o.held {
                 "holds"
             } else if o.instr {
@@ -254,6 +254,7 @@ pub fn instr_check(ws: &Workspace, chapters: &[Chapter]) -> Result<()> {
             }
             bench.instr = Some(new.clone());
         }
+        let decl = decl.for_machine(&results);
         decl.validate(&results, &path)?;
         for c in decl.claim.iter().filter(|c| c.is_instr()) {
             let o = claims::evaluate(c, &results);

@@ -48,6 +48,20 @@ pub struct Machine {
     pub mode: String,
 }
 
+/// The CPU flags (as `/proc/cpuinfo` names them) a results file records in `machine.simd`,
+/// where `sse4_2` is written `sse4.2` and `asimd` `neon`.
+pub const CPU_FLAGS: [&str; 10] = [
+    "sse2", "sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "asimd", "sve",
+];
+
+/// The names [`CPU_FLAGS`] take in `machine.simd`, which a chapter's `requires` may name.
+pub fn feature_names() -> Vec<String> {
+    CPU_FLAGS
+        .iter()
+        .map(|f| f.replace('_', ".").replace("asimd", "neon"))
+        .collect()
+}
+
 impl Machine {
     /// Describes this machine now.
     pub fn detect(root: &Path, mode: &str) -> Machine {
@@ -63,14 +77,11 @@ impl Machine {
             .split_whitespace()
             .map(str::to_string)
             .collect();
-        let simd = [
-            "sse2", "sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "asimd",
-            "sve",
-        ]
-        .iter()
-        .filter(|f| flags.iter().any(|x| x == *f))
-        .map(|f| f.replace('_', ".").replace("asimd", "neon"))
-        .collect();
+        let simd = CPU_FLAGS
+            .iter()
+            .filter(|f| flags.iter().any(|x| x == *f))
+            .map(|f| f.replace('_', ".").replace("asimd", "neon"))
+            .collect();
         let logical_cpus = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1);

@@ -147,6 +147,14 @@ Reproduce on your machine: `cargo bench -p {pkg}` runs both harnesses; \
 }
 
 fn badge(o: &Outcome, machine: &str) -> String {
+    if let Some(why) = &o.set_aside {
+        return format!(
+            "<span class=\"claim aside\" title=\"{}: not evaluated on {}\">– not measured here: {}</span>",
+            html(&o.id),
+            html(machine),
+            html(why)
+        );
+    }
     let (class, mark, word) = if o.held {
         ("claim held", "✓", "holds")
     } else {
@@ -172,7 +180,7 @@ fn claims_table(outcomes: &[Outcome], prov: &str) -> String {
             "| {} <br><small>{}</small> | {} | {} | {} | {} |\n",
             o.text.replace('|', "\\|"),
             o.expression.replace('|', "\\|"),
-            format_ratio(o.measured),
+            o.measured_cell(),
             o.threshold,
             if o.instr {
                 "instructions (enforced by tests)"
@@ -181,11 +189,7 @@ fn claims_table(outcomes: &[Outcome], prov: &str) -> String {
             } else {
                 "wall clock (reported)"
             },
-            if o.held {
-                "✓ holds"
-            } else {
-                "✗ does not hold"
-            }
+            o.verdict()
         );
     }
     s + "\n" + prov + "\n"
@@ -222,7 +226,16 @@ fn table_md(t: &Table, r: &Results, prov: &str) -> String {
                 .iter()
                 .filter_map(|id| r.benchmarks[*id].metric(&c.metric))
                 .collect();
-            column_unit(&c.metric, &c.unit, &vals)
+            let unit = column_unit(&c.metric, &c.unit, &vals);
+            let min = vals.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = vals.iter().copied().fold(0.0, f64::max);
+            // A time column spanning more than three orders of magnitude would print its
+            // smallest values as 0.000 in one unit: each of its cells takes its own.
+            if c.unit.is_none() && format::unit_is_time(&unit) && min > 0.0 && max / min >= 1e3 {
+                "auto".into()
+            } else {
+                unit
+            }
         })
         .collect();
     for (i, id) in ids.iter().enumerate() {
@@ -241,6 +254,7 @@ fn table_md(t: &Table, r: &Results, prov: &str) -> String {
                         .expect("validated");
                     format!("{}×", format_ratio(v / b))
                 }
+                None if unit == "auto" => format::value(v, format::auto_time_unit(v)),
                 None => format::value(v, unit),
             };
             s += &format!(" {cell} |");

@@ -758,3 +758,130 @@ fn artifacts_are_collected_by_name_and_empty_ones_refused() {
     let e = err_of(collect::artifact_dir(dir.path()));
     assert!(e.contains("empty.txt") && e.contains("is empty"), "{e}");
 }
+
+/// A chapter whose `wide` benchmarks exist only on CPUs with `feature`; the fixture machine has
+/// SSE2 and AVX2 and measured no `wide` benchmark.
+fn decl_requiring(feature: &str) -> String {
+    format!(
+        r#"
+[[requires]]
+part = "wide"
+feature = "{feature}"
+
+[[table]]
+id = "sorts"
+rows = ["compare/sort/stable", "compare/sort/wide", "compare/sort/unstable"]
+labels = ["stable", "wide", "unstable"]
+columns = [
+    {{ label = "instructions", metric = "Ir" }},
+    {{ label = "vs wide", metric = "Ir", ratio_to = "compare/sort/wide" }},
+]
+
+[[claim]]
+id = "wide-faster"
+text = "The wide sort executes fewer instructions."
+kind = "ratio"
+metric = "Ir"
+a = "compare/sort/wide"
+b = "compare/sort/stable"
+op = "<"
+value = 1.0
+
+[[claim]]
+id = "fewer"
+text = "The unstable sort executes fewer instructions."
+kind = "ratio"
+metric = "Ir"
+a = "compare/sort/unstable"
+b = "compare/sort/stable"
+op = "<"
+value = 1.0
+"#
+    )
+}
+
+#[test]
+fn benchmarks_a_cpu_lacks_drop_out_and_their_claims_are_reported_not_measured() {
+    let (_d, ws) = temp_workspace(&decl_requiring("avx512f"));
+    let rendered = render(&ws, &Source::Reference).unwrap();
+    let table = rendered_file(&rendered, "ch99/sorts.md");
+    assert!(table.contains("| stable |") && table.contains("| unstable |"));
+    assert!(!table.contains("wide"), "{table}");
+    let badge = rendered_file(&rendered, "ch99/claim-wide-faster.md");
+    assert!(
+        badge.contains("not measured here: this CPU has no avx512f"),
+        "{badge}"
+    );
+    assert!(rendered_file(&rendered, "ch99/claim-fewer.md").contains("✓ holds here"));
+    // A figure keeps the series the machine measured.
+    let with_figure = format!(
+        "{}\n[[figure]]\nid = \"line\"\nkind = \"line\"\ntitle = \"Both\"\nseries = [\n  {{ label = \"narrow\", metric = \"Ir\", benches = \"compare/sort/*\" }},\n  {{ label = \"wide\", metric = \"Ir\", benches = \"compare/wide/*\" }},\n]\n",
+        decl_requiring("avx512f")
+    );
+    let (_d2, ws2) = temp_workspace(&with_figure);
+    let decl = pipeline::decl::Decl::load(&ws2.root.join("chapters/ch99-test/figures.toml"))
+        .unwrap()
+        .for_machine(&fixture_results());
+    let labels: Vec<&str> = decl.figure[0]
+        .series
+        .iter()
+        .map(|s| s.label.as_str())
+        .collect();
+    assert_eq!(labels, ["narrow"]);
+    assert_eq!(decl.table[0].rows.len(), 2);
+    assert_eq!(
+        decl.table[0].columns.len(),
+        1,
+        "the column relative to `wide` goes too"
+    );
+    let outs = &rendered.outcomes["ch99"].1;
+    assert_eq!(outs.len(), 2);
+    let aside = outs.iter().find(|o| o.id == "wide-faster").unwrap();
+    assert!(aside.set_aside.is_some() && !aside.held);
+    // A claim set aside is not a failure, even over instruction counts.
+    pipeline::check(&rendered).unwrap();
+    assert!(rendered_file(&rendered, "claims.md").contains("not measured here"));
+}
+
+#[test]
+fn benchmarks_a_cpu_has_are_required_and_a_feature_must_be_known() {
+    // The machine has AVX2, so its `wide` benchmarks should have been measured.
+    let (_d, ws) = temp_workspace(&decl_requiring("avx2"));
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(
+        e.contains("compare/sort/wide") && e.contains("figures.toml"),
+        "{e}"
+    );
+    let (_d, ws) = temp_workspace(&decl_requiring("avx512"));
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(e.contains("`avx512`") && e.contains("avx512f"), "{e}");
+}
+
+#[test]
+fn a_time_column_spanning_orders_of_magnitude_gives_each_cell_its_unit() {
+    let (_d, ws) = temp_workspace(DECL);
+    let mut r = fixture_results();
+    let w = r
+        .benchmarks
+        .get_mut("compare/sort/unstable")
+        .unwrap()
+        .wall
+        .as_mut()
+        .unwrap();
+    w.median = 2.5e9;
+    let stable = r.benchmarks["compare/sort/stable"]
+        .wall
+        .as_ref()
+        .unwrap()
+        .median;
+    assert!(
+        stable < 2.5e6,
+        "the fixture's stable sort takes {stable} ns"
+    );
+    r.save(&ws.root.join("results/reference/ch99.json"))
+        .unwrap();
+    let table = rendered_file(&render(&ws, &Source::Reference).unwrap(), "ch99/both.md");
+    // Each cell in its own unit: seconds for the slow row, microseconds for the fast one.
+    assert!(table.contains("| 2.50 s |"), "{table}");
+    assert!(table.contains("| 61.7 µs |"), "{table}");
+}
