@@ -326,7 +326,7 @@ impl Decl {
         let missing: Vec<Requires> = self
             .requires
             .iter()
-            .filter(|r| !results.machine.simd.iter().any(|f| *f == r.feature))
+            .filter(|r| !results.machine.simd.contains(&r.feature))
             .cloned()
             .collect();
         if missing.is_empty() {
