@@ -22,7 +22,8 @@ pub struct Machine {
     pub physical_cores: Option<usize>,
     /// NUMA nodes.
     pub numa_nodes: usize,
-    /// The SIMD extensions present, widest last (`sse4.2`, `avx2`, `avx512f`, `neon`, ...).
+    /// The instruction-set extensions present among [`CPU_FLAGS`] (`sse4.2`, `avx2`, `avx512f`,
+    /// `bmi2`, `neon`, ...).
     pub simd: Vec<String>,
     /// Cache sizes of CPU 0 in bytes: `l1d`, `l1i`, `l2`, `l3`.
     pub caches: std::collections::BTreeMap<String, u64>,
@@ -48,10 +49,12 @@ pub struct Machine {
     pub mode: String,
 }
 
-/// The CPU flags (as `/proc/cpuinfo` names them) a results file records in `machine.simd`,
+/// The CPU flags (as `/proc/cpuinfo` names them) a results file records in `machine.simd`: the
+/// vector extensions and the other instruction sets chapters choose between at run time,
 /// where `sse4_2` is written `sse4.2` and `asimd` `neon`.
-pub const CPU_FLAGS: [&str; 10] = [
-    "sse2", "sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "asimd", "sve",
+pub const CPU_FLAGS: [&str; 11] = [
+    "sse2", "sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "bmi2", "asimd",
+    "sve",
 ];
 
 /// The names [`CPU_FLAGS`] take in `machine.simd`, which a chapter's `requires` may name.

@@ -119,7 +119,7 @@ fn setup_box(ch: &Chapter, r: &Results, results_file: &str) -> String {
     format!(
         "<div class=\"setup-box\">\n\n\
 **Experimental setup.** {cpu} ({arch}{hyp}), {cores}, {caches}, {mem} of memory, {numa} NUMA node{numa_s}; \
-SIMD: {simd}. {os}, Linux {kernel}; {rustc}; {valgrind}. \
+instruction sets: {simd}. {os}, Linux {kernel}; {rustc}; {valgrind}. \
 Mode: {mode}. Measured {date} from commit `{commit}`; results in `{file}`.\n\n\
 Reproduce on your machine: `cargo bench -p {pkg}` runs both harnesses; \
 `scripts/book.sh --chapters {pkg}` also renders this page with your numbers.\n\n\
