@@ -403,6 +403,7 @@ fn histogram(f: &Figure, r: &Results, buf: &mut String) -> Result<()> {
         &x_desc,
         f.y_label.as_deref().unwrap_or("samples"),
         true,
+        (false, false),
     )?;
     let colour = PALETTE[1];
     chart
@@ -523,7 +524,15 @@ fn line(f: &Figure, r: &Results, buf: &mut String) -> Result<()> {
     legend(&lower, &entries)?;
     let root = upper;
     match (f.x_log, f.y_log) {
-        (false, false) => draw_lines(&root, x0..x1, y0..y1, &series, &x_desc, &y_desc)?,
+        (false, false) => draw_lines(
+            &root,
+            x0..x1,
+            y0..y1,
+            &series,
+            &x_desc,
+            &y_desc,
+            (false, false),
+        )?,
         (true, false) => draw_lines(
             &root,
             (x0..x1).log_scale(),
@@ -531,6 +540,7 @@ fn line(f: &Figure, r: &Results, buf: &mut String) -> Result<()> {
             &series,
             &x_desc,
             &y_desc,
+            (f.x_log, f.y_log),
         )?,
         (false, true) => draw_lines(
             &root,
@@ -539,6 +549,7 @@ fn line(f: &Figure, r: &Results, buf: &mut String) -> Result<()> {
             &series,
             &x_desc,
             &y_desc,
+            (f.x_log, f.y_log),
         )?,
         (true, true) => draw_lines(
             &root,
@@ -547,6 +558,7 @@ fn line(f: &Figure, r: &Results, buf: &mut String) -> Result<()> {
             &series,
             &x_desc,
             &y_desc,
+            (f.x_log, f.y_log),
         )?,
     }
     root.present().map_err(|e| anyhow!("{e}"))?;
@@ -560,6 +572,7 @@ fn draw_lines<'a, X, Y>(
     series: &[Drawn],
     x_desc: &str,
     y_desc: &str,
+    logs: (bool, bool),
 ) -> Result<()>
 where
     X: AsRangedCoord<Value = f64>,
@@ -573,7 +586,7 @@ where
         .y_label_area_size(70)
         .build_cartesian_2d(x, y)
         .map_err(|e| anyhow!("{e}"))?;
-    mesh(&mut chart, x_desc, y_desc, false)?;
+    mesh(&mut chart, x_desc, y_desc, false, logs)?;
     for (i, s) in series.iter().enumerate() {
         let c = PALETTE[i % PALETTE.len()];
         for &(x, lo, hi) in &s.bars {
@@ -594,12 +607,15 @@ where
     Ok(())
 }
 
-/// Axes, grid and tick labels; `counts` labels only whole numbers on the y axis.
+/// Axes, grid and tick labels; `counts` labels only whole numbers on the y axis, and a
+/// logarithmic axis (`logs`: x, y) labels only 1, 2 and 5 times a power of ten, so that the
+/// crowded ticks at the top of each decade keep their grid lines but not their numbers.
 fn mesh<'a, X, Y>(
     chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
     x_desc: &str,
     y_desc: &str,
     counts: bool,
+    logs: (bool, bool),
 ) -> Result<()>
 where
     X: Ranged<ValueType = f64> + ValueFormatter<f64>,
@@ -615,9 +631,15 @@ where
         .light_line_style(TRANSPARENT)
         .label_style(("sans-serif", 14).into_font().color(&BLACK))
         .axis_desc_style(("sans-serif", 15).into_font().color(&BLACK))
-        .x_label_formatter(&|v| tick(*v))
+        .x_label_formatter(&|v| {
+            if logs.0 && !one_two_five(*v) {
+                String::new()
+            } else {
+                tick(*v)
+            }
+        })
         .y_label_formatter(&|v| {
-            if counts && v.fract() != 0.0 {
+            if (counts && v.fract() != 0.0) || (logs.1 && !one_two_five(*v)) {
                 String::new()
             } else {
                 tick(*v)
@@ -660,6 +682,17 @@ fn legend(
 }
 
 /// Axis tick labels: short, no trailing zeros.
+/// Whether `v` is 1, 2 or 5 times a power of ten (to a tick's precision).
+fn one_two_five(v: f64) -> bool {
+    if v <= 0.0 {
+        return false;
+    }
+    let m = v / 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .any(|t| (m - t).abs() < 1e-6 * t)
+}
+
 fn tick(v: f64) -> String {
     let a = v.abs();
     let s = if a >= 1e6 {
@@ -678,4 +711,19 @@ fn tick(v: f64) -> String {
         return t.to_string();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_two_five;
+
+    #[test]
+    fn log_axes_label_one_two_and_five_times_a_power_of_ten() {
+        for v in [0.01, 0.2, 1.0, 2.0, 5.0, 10.0, 20.0, 500.0, 1000.0, 2e6] {
+            assert!(one_two_five(v), "{v}");
+        }
+        for v in [0.0, -1.0, 3.0, 7.0, 30.0, 600.0, 900.0, 4000.0] {
+            assert!(!one_two_five(v), "{v}");
+        }
+    }
 }
