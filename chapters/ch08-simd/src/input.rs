@@ -20,10 +20,13 @@ pub fn random_u32s(len: usize, seed: u64) -> Aligned<u32> {
 /// # Safety
 /// An implementor must be valid for any bit pattern and have an alignment of at most 64.
 pub unsafe trait Plain: Copy {}
-// Safety: any 32 bits are an `f32` (perhaps a NaN) and a `u32`; both align to 4.
+// Safety: any 32 bits are an `f32` (perhaps a NaN) and a `u32`, any 8 bits a `u8`; all align
+// to at most 4.
 unsafe impl Plain for f32 {}
 // Safety: as above.
 unsafe impl Plain for u32 {}
+// Safety: as above.
+unsafe impl Plain for u8 {}
 
 /// One cache line: the unit of storage of [`Aligned`].
 #[derive(Clone, Copy)]
@@ -92,19 +95,8 @@ pub fn haystack(len: usize, needle: u8, seed: u64) -> Vec<u8> {
     h
 }
 
-/// A copy of `bytes` whose first byte sits at an address that is a multiple of `align` (a
-/// power of two): the buffer, and the offset of the copy in it. The search experiment uses it
-/// to run the same haystack from a cache-line boundary.
-///
-/// # Panics
-/// When `align` is not a power of two.
-pub fn aligned_copy(bytes: &[u8], align: usize) -> (Vec<u8>, usize) {
-    assert!(
-        align.is_power_of_two(),
-        "alignment {align} is not a power of two"
-    );
-    let mut buf = vec![0u8; bytes.len() + align];
-    let off = buf.as_ptr().align_offset(align);
-    buf[off..off + bytes.len()].copy_from_slice(bytes);
-    (buf, off)
+/// A copy of `bytes` that starts on a cache-line boundary: the search experiment runs the same
+/// haystack from where the allocator put it and from a line.
+pub fn aligned_copy(bytes: &[u8]) -> Aligned<u8> {
+    Aligned::from_fn(bytes.len(), |i| bytes[i])
 }

@@ -64,12 +64,17 @@ pub fn evaluate(c: &Claim, results: &Results) -> Outcome {
         text: c.text.clone(),
         measured,
         expression,
-        threshold: format!("{} {}", c.op.symbol(), trim_float(c.value)),
+        threshold: threshold(c),
         held: c.op.holds(measured, c.value),
         set_aside: None,
         instr: c.is_instr(),
         custom: crate::results::custom_name(&c.metric).is_some(),
     }
+}
+
+/// `op value`, as the page shows it.
+fn threshold(c: &Claim) -> String {
+    format!("{} {}", c.op.symbol(), trim_float(c.value))
 }
 
 /// Evaluates every claim of a chapter, in declaration order, followed by those set aside for
@@ -81,7 +86,7 @@ pub fn evaluate_all(decl: &Decl, results: &Results) -> Vec<Outcome> {
         text: c.text.clone(),
         measured: f64::NAN,
         expression: String::new(),
-        threshold: format!("{} {}", c.op.symbol(), trim_float(c.value)),
+        threshold: threshold(c),
         held: false,
         set_aside: Some(why.clone()),
         instr: c.is_instr(),
