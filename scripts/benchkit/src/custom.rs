@@ -16,14 +16,15 @@
 //!
 //! A benchmark can also store text, such as the folded stacks of a profile, with [`artifact`].
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use bookproto::{Id, Record, RecordFile};
+
 /// The environment variable that names the directory records are written to.
-pub const ENV: &str = "BOOK_CUSTOM_DIR";
+pub const ENV: &str = bookproto::env::CUSTOM_DIR;
 
 /// The environment variable that names the directory artifacts are written to.
-pub const ARTIFACT_ENV: &str = "BOOK_ARTIFACT_DIR";
+pub const ARTIFACT_ENV: &str = bookproto::env::ARTIFACT_DIR;
 
 /// Stores a text artifact a benchmark produced besides numbers, such as the folded stacks of a
 /// profile (`frame;frame;frame count` per line), under `name`: into the directory named by
@@ -67,14 +68,19 @@ pub fn artifact(name: &str, text: &str) {
 /// written: a measurement that silently went missing would leave the chapter's page without its
 /// number, and the pipeline would only notice later and further from the cause.
 pub fn record(id: &str, metrics: &[(&str, f64)]) {
-    let line = metrics
-        .iter()
-        .map(|(n, v)| format!("{n} = {v}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    record_full(&parse_id(id), &scalars(id, metrics));
+}
+
+/// Records a whole [`Record`] (scalars, a distribution, series, round medians) for `id`, as
+/// [`record`] does for scalars.
+///
+/// # Panics
+/// When the record has a problem ([`Record::problem`]) or the file cannot be written.
+pub fn record_full(id: &Id, record: &Record) {
+    let line = summary(record);
     match std::env::var_os(ENV) {
         Some(dir) => {
-            let path = record_in(Path::new(&dir), id, metrics).unwrap_or_else(|e| {
+            let path = record_in(Path::new(&dir), id, record).unwrap_or_else(|e| {
                 panic!(
                     "cannot write the custom measurement of {id} below {}: {e}",
                     Path::new(&dir).display()
@@ -86,66 +92,77 @@ pub fn record(id: &str, metrics: &[(&str, f64)]) {
     }
 }
 
+fn summary(r: &Record) -> String {
+    let mut parts: Vec<String> = r
+        .metrics
+        .iter()
+        .map(|(n, v)| format!("{n} = {v}"))
+        .collect();
+    if let Some(d) = &r.distribution {
+        parts.push(format!("distribution of {} values", d.count));
+    }
+    for (n, s) in &r.series {
+        parts.push(format!("series {n} ({} points)", s.points.len()));
+    }
+    if !r.rounds.is_empty() {
+        parts.push(format!("{} rounds", r.rounds.len()));
+    }
+    parts.join(", ")
+}
+
+fn parse_id(id: &str) -> Id {
+    Id::parse(id).unwrap_or_else(|| {
+        panic!(
+            "custom measurement id {id:?} is not `group/function/case` (letters, digits, `_`, `-`, `.`)"
+        )
+    })
+}
+
+fn scalars(id: &str, metrics: &[(&str, f64)]) -> Record {
+    let mut r = Record::default();
+    for (name, value) in metrics {
+        assert!(
+            r.metrics.insert((*name).to_string(), *value).is_none(),
+            "custom metric {name} of {id} is recorded twice"
+        );
+    }
+    r
+}
+
 /// Writes the record of `id` below `dir` and returns the file's path.
 ///
 /// # Panics
 /// As [`to_json`].
-pub fn record_in(dir: &Path, id: &str, metrics: &[(&str, f64)]) -> std::io::Result<PathBuf> {
-    let json = to_json(id, metrics);
-    let path = dir.join(format!("{id}.json"));
+pub fn record_in(dir: &Path, id: &Id, record: &Record) -> std::io::Result<PathBuf> {
+    let json = file_json(id, record);
+    let path = dir
+        .join(&id.group)
+        .join(&id.function)
+        .join(format!("{}.json", id.case));
     std::fs::create_dir_all(path.parent().expect("an id has three parts"))?;
     std::fs::write(&path, json)?;
     Ok(path)
 }
 
-/// The JSON text of one record.
+/// The JSON text of a record of scalars.
 ///
 /// # Panics
 /// When `id` is not three non-empty parts `group/function/case` made of letters, digits, `_`,
 /// `-` and `.`; when a metric name is not lower-case letters, digits and `_`, or appears twice;
 /// when a value is not finite; or when there are no metrics at all.
 pub fn to_json(id: &str, metrics: &[(&str, f64)]) -> String {
-    let parts: Vec<&str> = id.split('/').collect();
-    let part_ok = |p: &&str| {
-        !p.is_empty()
-            && *p != "."
-            && *p != ".."
-            && p.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-    };
-    assert!(
-        parts.len() == 3 && parts.iter().all(part_ok),
-        "custom measurement id {id:?} is not `group/function/case` (letters, digits, `_`, `-`, `.`)"
-    );
-    assert!(
-        !metrics.is_empty(),
-        "custom measurement {id} records no metrics"
-    );
-    let mut out = format!("{{\"id\": \"{id}\", \"metrics\": {{");
-    for (i, (name, value)) in metrics.iter().enumerate() {
-        assert!(
-            !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
-            "custom metric name {name:?} of {id} is not lower-case letters, digits and `_`"
-        );
-        assert!(
-            !metrics[..i].iter().any(|(n, _)| n == name),
-            "custom metric {name} of {id} is recorded twice"
-        );
-        assert!(
-            value.is_finite(),
-            "custom metric {name} of {id} is {value}, not a finite number"
-        );
-        if i > 0 {
-            out.push_str(", ");
-        }
-        // `{:?}` of a finite f64 is valid JSON: `18.0`, `0.25`, `1e-7`.
-        write!(out, "\"{name}\": {value:?}").expect("writing to a String");
+    file_json(&parse_id(id), &scalars(id, metrics))
+}
+
+fn file_json(id: &Id, record: &Record) -> String {
+    if let Some(p) = record.problem() {
+        panic!("custom measurement {id}: {p}");
     }
-    out.push_str("}}\n");
-    out
+    let file = RecordFile {
+        id: id.clone(),
+        record: record.clone(),
+    };
+    serde_json::to_string(&file).expect("a record serialises") + "\n"
 }
 
 #[cfg(test)]
@@ -157,14 +174,15 @@ mod tests {
         let json = to_json("timer/steps/instant", &[("min_step_ns", 18.0), ("x", 1e-7)]);
         assert_eq!(
             json,
-            "{\"id\": \"timer/steps/instant\", \"metrics\": {\"min_step_ns\": 18.0, \"x\": 1e-7}}\n"
+            "{\"id\":\"timer/steps/instant\",\"metrics\":{\"min_step_ns\":18.0,\"x\":1e-7}}\n"
         );
     }
 
     #[test]
     fn a_record_lands_at_its_id() {
         let dir = std::env::temp_dir().join(format!("benchkit-custom-{}", std::process::id()));
-        let path = record_in(&dir, "g/f/c1", &[("n", 3.0)]).unwrap();
+        let id = Id::parse("g/f/c1").unwrap();
+        let path = record_in(&dir, &id, &scalars("g/f/c1", &[("n", 3.0)])).unwrap();
         assert_eq!(path, dir.join("g/f/c1.json"));
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
@@ -204,7 +222,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "is not lower-case")]
+    #[should_panic(expected = "is not lower-case letters")]
     fn a_metric_name_with_a_dot_is_refused() {
         to_json("g/f/c", &[("custom.n", 1.0)]);
     }

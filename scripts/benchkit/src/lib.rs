@@ -1,69 +1,47 @@
-//! Benchmark support shared by every chapter crate.
+//! Benchmark support shared by every chapter crate's harnesses.
 //!
 //! Every chapter measures the same way: `criterion` for wall-clock time, `gungraun` (callgrind)
-//! for instruction counts. This crate holds the parts that would otherwise be copied into each
-//! chapter: how the run mode is chosen and how criterion is configured for it.
+//! for instruction counts, over the cases its `src/cases.rs` lists. This crate holds the parts
+//! that would otherwise be copied into each chapter:
 //!
-//! The mode comes from the `BOOK_MODE` environment variable (`quick` or `full`), not from a
-//! command-line flag, because `cargo bench -p chNN -- <flags>` hands the same flags to every
-//! harness and gungraun rejects criterion's.
+//! - the run mode ([`Mode`], from `BOOK_MODE`) and criterion's settings for it ([`Budget`],
+//!   [`config`], [`GroupSettings`] and its presets);
+//! - registering the wall-clock harness's benchmarks from the case list ([`id`], [`main!`]),
+//!   which also writes the list for the pipeline and checks, when the harness ends, that every
+//!   case the list gives it was registered and nothing else;
+//! - the gungraun configuration that passes the pipeline's variables through ([`instr_config`]);
+//! - custom measurements and artifacts ([`custom`]).
 //!
-//! A benchmark that measures something neither harness reports (how far apart two readings of
-//! the clock are, say) records it with [`custom::record`], and the pipeline collects it beside
-//! criterion's estimates and callgrind's counts. Seeded random inputs come from [`rng`].
+//! The mode comes from an environment variable, not a command-line flag, because
+//! `cargo bench -p chNN -- <flags>` hands the same flags to every harness and gungraun rejects
+//! criterion's.
 
+use std::collections::BTreeSet;
+use std::sync::Mutex;
 use std::time::Duration;
 
+pub use bookproto::{self, Case, Id, Manifest, Mode};
 pub use criterion;
+pub use gungraun;
 
 pub mod custom;
 pub mod rng;
 
-/// How long and how carefully to measure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// Minutes for the whole book: short warm-up and measurement, fewer samples.
-    Quick,
-    /// Publication: long warm-up and measurement, criterion's default sample count.
-    Full,
-}
-
-impl Mode {
-    /// The mode named by `BOOK_MODE`; `full` when it is unset, as for a reader running
-    /// `cargo bench -p chNN` by hand.
-    ///
-    /// # Panics
-    /// When `BOOK_MODE` holds anything but `quick` or `full`: a misspelt mode would otherwise
-    /// silently produce publication-length runs or, worse, quick numbers labelled as full ones.
-    pub fn from_env() -> Mode {
-        match std::env::var("BOOK_MODE") {
-            Err(_) => Mode::Full,
-            Ok(v) => Mode::parse(&v).unwrap_or_else(|| {
-                panic!("BOOK_MODE={v:?} is not a mode; set it to `quick` or `full`")
-            }),
-        }
-    }
-
-    /// Parses `quick` or `full`.
-    pub fn parse(s: &str) -> Option<Mode> {
-        match s {
-            "quick" => Some(Mode::Quick),
-            "full" => Some(Mode::Full),
-            _ => None,
-        }
-    }
-
-    /// The mode's name as written in results files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Quick => "quick",
-            Mode::Full => "full",
-        }
-    }
-
+/// Criterion's settings for a [`Mode`].
+pub trait Budget {
     /// Measurement time per sample for benchmarks that set their own sample count: a group
     /// that varies the count scales its measurement time by it, so every sample stays alike.
-    pub fn time_per_sample(self) -> Duration {
+    fn time_per_sample(self) -> Duration;
+    /// Number of criterion samples per benchmark in this mode.
+    fn samples(self) -> usize;
+    /// Criterion's warm-up time per benchmark in this mode.
+    fn warm_up(self) -> Duration;
+    /// Criterion's measurement time per benchmark in this mode.
+    fn measurement(self) -> Duration;
+}
+
+impl Budget for Mode {
+    fn time_per_sample(self) -> Duration {
         match self {
             Mode::Quick => Duration::from_millis(10),
             Mode::Full => Duration::from_millis(50),
@@ -72,7 +50,7 @@ impl Mode {
 
     // ANCHOR: settings
     /// Number of criterion samples per benchmark in this mode.
-    pub fn samples(self) -> usize {
+    fn samples(self) -> usize {
         match self {
             Mode::Quick => 30,
             Mode::Full => 100,
@@ -80,7 +58,7 @@ impl Mode {
     }
 
     /// Criterion's warm-up time per benchmark in this mode.
-    pub fn warm_up(self) -> Duration {
+    fn warm_up(self) -> Duration {
         match self {
             Mode::Quick => Duration::from_millis(300),
             Mode::Full => Duration::from_secs(2),
@@ -90,7 +68,7 @@ impl Mode {
     /// Criterion's measurement time per benchmark in this mode. Criterion plans iterations by
     /// the wall time they take, untimed set-up included (`iter_custom`, `iter_batched`), so a
     /// benchmark with costly set-up keeps to this time and gets fewer iterations.
-    pub fn measurement(self) -> Duration {
+    fn measurement(self) -> Duration {
         match self {
             Mode::Quick => Duration::from_millis(900),
             Mode::Full => Duration::from_secs(5),
@@ -116,6 +94,19 @@ pub fn config() -> criterion::Criterion {
 /// measurement time and number of samples, in quick mode (`[0]`) and in full mode (`[1]`).
 pub type GroupSettings = [(Duration, Duration, usize); 2];
 
+/// Sweeps with many cases whose set-up takes longer than their measurement.
+pub const SWEEP: GroupSettings = [
+    (Duration::from_millis(100), Duration::from_millis(250), 20),
+    (Duration::from_millis(400), Duration::from_millis(1500), 50),
+];
+
+/// Cases whose one iteration takes milliseconds or more (a transpose of a large matrix, a
+/// pass over a gigabyte).
+pub const BIG: GroupSettings = [
+    (Duration::from_millis(200), Duration::from_millis(600), 10),
+    (Duration::from_millis(500), Duration::from_secs(3), 30),
+];
+
 /// Applies `settings` for the current mode to a criterion group.
 pub fn apply(
     g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
@@ -130,18 +121,118 @@ pub fn apply(
         .sample_size(samples);
 }
 
+/// The ids the wall-clock harness registered through [`id`], and the case list it was given.
+static REGISTRY: Mutex<Option<(Manifest, BTreeSet<Id>)>> = Mutex::new(None);
+
+/// Starts the wall-clock harness: keeps the chapter's case list for [`id`] and [`finish`],
+/// writes it to the file named by `BOOK_CASES_FILE` when the pipeline set one, and exits when
+/// `BOOK_CASES_ONLY` is set (the pipeline asks for the list without a measurement). [`main!`]
+/// calls it.
+///
+/// # Panics
+/// When the list declares an id twice, or the file cannot be written.
+pub fn start(cases: Vec<Case>) {
+    let manifest = Manifest::new(cases);
+    if let Some(path) = std::env::var_os(bookproto::env::CASES_FILE) {
+        let text = serde_json::to_string_pretty(&manifest).expect("a manifest serialises");
+        std::fs::write(&path, text + "\n").unwrap_or_else(|e| {
+            panic!(
+                "cannot write the case list to {}: {e}",
+                std::path::Path::new(&path).display()
+            )
+        });
+    }
+    if std::env::var_os(bookproto::env::CASES_ONLY).is_some() {
+        std::process::exit(0);
+    }
+    *REGISTRY.lock().expect("registry") = Some((manifest, BTreeSet::new()));
+}
+
+/// Criterion's id for `case` (function and case; the group is the criterion group's), noted as
+/// registered so that [`finish`] can compare the harness with its case list.
+///
+/// # Panics
+/// When [`start`] was not called, or the case is not one the list gives the wall-clock harness.
+pub fn id(case: &Case) -> criterion::BenchmarkId {
+    let mut reg = REGISTRY.lock().expect("registry");
+    let (manifest, seen) = reg
+        .as_mut()
+        .expect("benchkit::id before benchkit::start: use benchkit::main! in the wall harness");
+    let declared = manifest.get(&case.id).unwrap_or_else(|| {
+        panic!("{} is registered by the wall harness but not in the chapter's case list (src/cases.rs)", case.id)
+    });
+    assert!(
+        declared.harnesses.wall(),
+        "{} is declared instruction-count only in the case list, but the wall harness registers it",
+        case.id
+    );
+    seen.insert(case.id.clone());
+    criterion::BenchmarkId::new(case.id.function.clone(), case.id.case.clone())
+}
+
+/// Ends the wall-clock harness: every case the list gives it must have been registered.
+///
+/// # Panics
+/// Naming the cases the harness did not register.
+pub fn finish() {
+    let reg = REGISTRY.lock().expect("registry");
+    let Some((manifest, seen)) = reg.as_ref() else {
+        return;
+    };
+    let missing: Vec<String> = manifest
+        .cases
+        .iter()
+        .filter(|c| c.harnesses.wall() && !seen.contains(&c.id))
+        .map(|c| c.id.to_string())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "the case list gives the wall harness cases it did not register: {}; register them with benchkit::id or declare them `instr_only`",
+        missing.join(", ")
+    );
+}
+
+/// The wall-clock harness's `main`: the chapter's case list, then the functions that register
+/// criterion groups (`fn(&mut Criterion)`), each run with [`config`].
+///
+/// ```ignore
+/// benchkit::main!(cases = ch01::cases::all(); targets = spread, samples, compare, layout);
+/// ```
+#[macro_export]
+macro_rules! main {
+    (cases = $cases:expr; targets = $($target:path),+ $(,)?) => {
+        fn main() {
+            $crate::start($cases);
+            let mut c = $crate::config();
+            $( $target(&mut c); )+
+            c.final_summary();
+            $crate::finish();
+        }
+    };
+}
+
+/// The gungraun configuration every instruction-count harness uses: the pipeline's variables
+/// (`BOOK_MODE`, `BOOK_CUSTOM_DIR`, ...) pass through gungraun's cleared environment, so a
+/// benchmark that records a custom measurement under callgrind writes it where the pipeline
+/// reads it.
+pub fn instr_config() -> gungraun::LibraryBenchmarkConfig {
+    let mut c = gungraun::LibraryBenchmarkConfig::default();
+    c.pass_through_envs(bookproto::env::ALL);
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn modes_round_trip_through_their_names() {
-        for m in [Mode::Quick, Mode::Full] {
-            assert_eq!(Mode::parse(m.name()), Some(m));
-        }
-        assert_eq!(Mode::parse("fast"), None);
+    fn quick_mode_is_shorter_than_full_mode() {
         assert!(Mode::Quick.samples() < Mode::Full.samples());
         assert!(Mode::Quick.warm_up() < Mode::Full.warm_up());
         assert!(Mode::Quick.measurement() < Mode::Full.measurement());
+        assert!(Mode::Quick.time_per_sample() < Mode::Full.time_per_sample());
+        for s in [SWEEP, BIG] {
+            assert!(s[0].1 < s[1].1 && s[0].2 <= s[1].2);
+        }
     }
 }
