@@ -1,14 +1,21 @@
-//! Wall-clock harness (criterion) for chapter 01. Ids are `group/function/case`, the same as in
-//! `instr.rs`, over the cases listed in `ch01::cases`.
+//! Wall-clock harness (criterion) for chapter 01. Every benchmark is registered from the case
+//! list, `ch01::cases::all`, under the id `instr.rs` gives the same case.
 
 use std::hint::black_box;
 
-use benchkit::criterion::{
-    BatchSize, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main,
-};
-use ch01::cases::{PITCHES, SAMPLE_COUNTS, SORT_LEN, SORT_SEED, pitch_case};
+use benchkit::Budget;
+use benchkit::criterion::{BatchSize, Criterion, SamplingMode};
+use ch01::cases::{SORT_LEN, SORT_SEED};
 use ch01::layout::Grid;
 use ch01::workload::{SortAlgo, random_u32s, sort_workload};
+
+/// The cases of `group/function` that the wall-clock harness measures, in declaration order.
+fn cases(group: &str, function: &str) -> Vec<benchkit::Case> {
+    ch01::cases::all()
+        .into_iter()
+        .filter(|c| c.id.group == group && c.id.function == function && c.harnesses.wall())
+        .collect()
+}
 
 // ANCHOR: wall
 /// One sort of fresh input; the copy of the input is made outside the timed region.
@@ -21,12 +28,20 @@ fn bench_sort(b: &mut benchkit::criterion::Bencher<'_>, input: &[u32], algo: Sor
 }
 // ANCHOR_END: wall
 
+/// The sort a `sort` case names (`stable`, `unstable`).
+fn algo(case: &benchkit::Case) -> SortAlgo {
+    SortAlgo::ALL
+        .into_iter()
+        .find(|a| a.case() == case.id.case)
+        .unwrap_or_else(|| panic!("{} names no sort", case.id))
+}
+
 fn spread(c: &mut Criterion) {
     let input = random_u32s(SORT_LEN, SORT_SEED);
     let mut g = c.benchmark_group("spread");
-    g.bench_function(BenchmarkId::new("sort", "unstable"), |b| {
-        bench_sort(b, &input, SortAlgo::Unstable)
-    });
+    for case in cases("spread", "sort") {
+        g.bench_function(benchkit::id(&case), |b| bench_sort(b, &input, algo(&case)));
+    }
     g.finish();
 }
 
@@ -39,10 +54,11 @@ fn samples(c: &mut Criterion) {
     // the count: criterion's default keeps the total time fixed, so more samples would mean
     // shorter, noisier samples, and the experiment would measure that instead.
     g.sampling_mode(SamplingMode::Flat);
-    for n in SAMPLE_COUNTS {
+    for case in cases("samples", "sort") {
+        let n = case.usize("samples");
         g.sample_size(n);
         g.measurement_time(per_sample * n as u32);
-        g.bench_function(BenchmarkId::new("sort", format!("n{n}")), |b| {
+        g.bench_function(benchkit::id(&case), |b| {
             bench_sort(b, &input, SortAlgo::Unstable)
         });
     }
@@ -53,28 +69,21 @@ fn samples(c: &mut Criterion) {
 fn compare(c: &mut Criterion) {
     let input = random_u32s(SORT_LEN, SORT_SEED);
     let mut g = c.benchmark_group("compare");
-    for algo in SortAlgo::ALL {
-        g.bench_function(BenchmarkId::new("sort", algo.case()), |b| {
-            bench_sort(b, &input, algo)
-        });
+    for case in cases("compare", "sort") {
+        g.bench_function(benchkit::id(&case), |b| bench_sort(b, &input, algo(&case)));
     }
     g.finish();
 }
 
 fn layout(c: &mut Criterion) {
     let mut g = c.benchmark_group("layout");
-    for pitch in PITCHES {
-        let grid = Grid::new(pitch);
-        g.bench_function(BenchmarkId::new("column_sums", pitch_case(pitch)), |b| {
+    for case in cases("layout", "column_sums") {
+        let grid = Grid::new(case.usize("pitch"));
+        g.bench_function(benchkit::id(&case), |b| {
             b.iter(|| black_box(black_box(&grid).run()))
         });
     }
     g.finish();
 }
 
-criterion_group! {
-    name = ch01;
-    config = benchkit::config();
-    targets = spread, samples, compare, layout
-}
-criterion_main!(ch01);
+benchkit::main!(cases = ch01::cases::all(); targets = spread, samples, compare, layout);

@@ -1,6 +1,10 @@
-//! The cases both harnesses measure. `benches/wall.rs` (criterion) and `benches/instr.rs`
-//! (gungraun) read these lists, and the ids they give each case are the ids that
-//! `figures.toml` names.
+//! The cases both harnesses measure, declared once. `benches/wall.rs` (criterion) registers its
+//! benchmarks from [`all`], `benches/instr.rs` (gungraun) names each of its `#[bench]` cases
+//! after one of them, and `figures.toml` names them by the same ids.
+
+use bookproto::{Case, sweep};
+
+use crate::workload::SortAlgo;
 
 /// Elements sorted by the spread and comparison experiments.
 pub const SORT_LEN: usize = 4096;
@@ -15,7 +19,70 @@ pub const SAMPLE_COUNTS: [usize; 5] = [10, 20, 40, 80, 160];
 /// row to the start of the next. Each row holds one 64-byte line of values; the rest is padding.
 pub const PITCHES: [usize; 11] = [64, 68, 128, 256, 512, 1024, 1088, 2048, 2112, 4096, 4160];
 
-/// The id of a layout case, as both harnesses name it.
+/// Callgrind runs of the same sort in the spread experiment, one process each.
+pub const CALLGRIND_RUNS: usize = 5;
+
+/// Every case of the chapter:
+///
+/// - `spread/sort/unstable`: one sort timed again and again (wall clock only), and
+///   `spread/sort_runs/run1` to `run5`: the same sort counted in separate callgrind runs
+///   (instruction counts only);
+/// - `samples/sort/n<count>`: the sort measured with `samples` criterion samples (wall clock
+///   only);
+/// - `compare/sort/<algo>`: the stable and the unstable sort, one case per [`SortAlgo`];
+/// - `layout/column_sums/pitch<bytes>`: the column sums over a grid of row pitch `pitch`, one
+///   case per [`PITCHES`].
+pub fn all() -> Vec<Case> {
+    let mut cases = vec![Case::new("spread", "sort", "unstable").wall_only(
+        "the spread of criterion's samples of one sort; callgrind's side is spread/sort_runs",
+    )];
+    cases.extend(
+        sweep(
+            "spread",
+            "sort_runs",
+            "run",
+            "run",
+            (1..=CALLGRIND_RUNS).map(|r| r as f64),
+        )
+        .into_iter()
+        .map(|c| {
+            c.instr_only(
+                "separate callgrind runs of one sort; criterion repeats it as samples of spread/sort/unstable",
+            )
+        }),
+    );
+    cases.extend(
+        sweep(
+            "samples",
+            "sort",
+            "n",
+            "samples",
+            SAMPLE_COUNTS.map(|n| n as f64),
+        )
+        .into_iter()
+        .map(|c| {
+            c.wall_only(
+                "criterion's sample count varies; callgrind counts one run whatever the count",
+            )
+        }),
+    );
+    cases.extend(
+        SortAlgo::ALL
+            .iter()
+            .map(|algo| Case::new("compare", "sort", algo.case())),
+    );
+    cases.extend(sweep(
+        "layout",
+        "column_sums",
+        "pitch",
+        "pitch",
+        PITCHES.map(|p| p as f64),
+    ));
+    cases
+}
+
+/// The case name of the layout case with row pitch `pitch` bytes, as [`all`] names it
+/// ([`bookproto::case_name`]).
 pub fn pitch_case(pitch: usize) -> String {
-    format!("pitch{pitch}")
+    bookproto::case_name("pitch", pitch as f64)
 }
