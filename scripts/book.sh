@@ -5,19 +5,11 @@
 #   scripts/book.sh --chapters ch01     only these chapters' benchmarks
 #   scripts/book.sh --mode full         publication-length runs
 #   scripts/book.sh --saved             no benchmarks: render and build from saved results
+#   scripts/book.sh --help              every stage and option
 #
-# Installs what the benchmarks need (valgrind, the pinned gungraun-runner) on first use, then
-# runs the pipeline: run, collect, render, check, build. The book lands in book/.
+# The pipeline (`book`) installs what the benchmarks need (valgrind, the pinned
+# gungraun-runner, through scripts/setup.sh bench) before it measures, then runs: measure,
+# render, check, build. The book lands in book/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-saved=false
-for arg in "$@"; do
-    case "$arg" in
-        --saved | build | render | check | help | --help | -h) saved=true ;;
-    esac
-done
-if [[ "$saved" == false ]]; then
-    bash scripts/setup.sh bench
-fi
-cargo run --quiet --release -p pipeline --bin book -- "$@"
+cargo run --quiet -p pipeline --bin book -- "$@"

@@ -22,14 +22,14 @@ step "cargo test"
 cargo test --workspace --quiet
 
 step "instruction-count claims on fresh callgrind runs"
-cargo run --quiet --release -p pipeline --bin book -- instr-check
+cargo run --quiet -p pipeline --bin book -- instr-check
 
 step "workflows: actionlint and zizmor"
 actionlint
 zizmor --offline --quiet .github/workflows/
 
 step "book from saved results, checked in headless Chromium"
-cargo run --quiet --release -p pipeline --bin book -- build
+cargo run --quiet -p pipeline --bin book -- build
 node scripts/browser-check/check.mjs book
 
 step "all checks passed"

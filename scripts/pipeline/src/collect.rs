@@ -1,10 +1,15 @@
-//! Collect: criterion's and gungraun's output for one chapter, and the custom measurements its
-//! benchmarks recorded, into one [`Results`].
+//! Collect: criterion's and gungraun's output for one chapter, the custom measurements its
+//! benchmarks recorded and the case list its wall harness wrote, into one [`Results`].
 //!
-//! Criterion writes `<CRITERION_HOME>/<group>/<function>/<case>/new/{benchmark,estimates,sample}.json`
-//! (pinned at criterion 0.8.2). Gungraun writes `target/gungraun/<package>/<bench>/<group>/<function>.<id>/summary.json`
+//! This is the only module that knows the harnesses' formats. Criterion writes
+//! `<CRITERION_HOME>/<group>/<function>/<case>/new/{benchmark,estimates,sample}.json` (pinned at
+//! criterion 0.8.2). Gungraun writes `target/gungraun/<package>/<bench>/<group>/<function>.<id>/summary.json`
 //! (schema 7, gungraun 0.20.0) when `GUNGRAUN_SAVE_SUMMARY=json` is set. `benchkit::custom`
-//! writes `<BOOK_CUSTOM_DIR>/<group>/<function>/<case>.json`.
+//! writes `<BOOK_CUSTOM_DIR>/<group>/<function>/<case>.json` (a [`bookproto::RecordFile`]), and
+//! `benchkit::main!` the case list (a [`bookproto::Manifest`]) to `BOOK_CASES_FILE`.
+//!
+//! Every id comes from exactly one place: an id that two bench targets (or two files) measure
+//! stops collection naming both, and every measured id must be a case of the list.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -13,9 +18,36 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use serde_json::Value;
 
+use std::path::PathBuf;
+
+use bookproto::{Harnesses, Manifest, Record, RecordFile};
+
 use crate::fsutil::list_files;
 use crate::machine::Machine;
 use crate::results::{Bench, Results, SCHEMA_VERSION, Wall};
+use crate::workspace::{ChapterDirs, Harness, Target};
+
+/// Inserts `id` into `map`, refusing one that is already there and naming both sources.
+fn insert_unique<T>(
+    map: &mut BTreeMap<String, (T, PathBuf)>,
+    id: String,
+    value: T,
+    from: &Path,
+) -> Result<()> {
+    if let Some((_, first)) = map.get(&id) {
+        bail!(
+            "benchmark `{id}` is measured twice: by {} and by {}. Two bench targets (or cases) register the same id; give each its own (name the allocator, the variant) in the chapter's case list",
+            first.display(),
+            from.display()
+        );
+    }
+    map.insert(id, (value, from.to_path_buf()));
+    Ok(())
+}
+
+fn strip<T>(m: BTreeMap<String, (T, PathBuf)>) -> BTreeMap<String, T> {
+    m.into_iter().map(|(k, (v, _))| (k, v)).collect()
+}
 
 #[derive(Deserialize)]
 struct CriterionBenchmark {
@@ -73,6 +105,10 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
 
 /// Reads every benchmark below a criterion output directory.
 pub fn criterion_dir(dir: &Path) -> Result<BTreeMap<String, Wall>> {
+    Ok(strip(criterion_sourced(dir)?))
+}
+
+fn criterion_sourced(dir: &Path) -> Result<BTreeMap<String, (Wall, PathBuf)>> {
     let mut out = BTreeMap::new();
     for rel in list_files(dir)? {
         if !rel.ends_with("new/benchmark.json") {
@@ -89,7 +125,8 @@ pub fn criterion_dir(dir: &Path) -> Result<BTreeMap<String, Wall>> {
             );
         }
         let samples = s.iters.iter().zip(&s.times).map(|(i, t)| t / i).collect();
-        out.insert(
+        insert_unique(
+            &mut out,
             b.full_id,
             Wall {
                 median: e.median.point_estimate,
@@ -102,7 +139,8 @@ pub fn criterion_dir(dir: &Path) -> Result<BTreeMap<String, Wall>> {
                 iterations: s.iters.iter().sum::<f64>() as u64,
                 bytes: throughput_bytes(&b.throughput),
             },
-        );
+            &new,
+        )?;
     }
     Ok(out)
 }
@@ -118,6 +156,12 @@ fn metric_value(v: &Value) -> Option<f64> {
 
 /// Reads every `summary.json` below a gungraun output directory.
 pub fn gungraun_dir(dir: &Path) -> Result<BTreeMap<String, BTreeMap<String, f64>>> {
+    Ok(strip(gungraun_sourced(dir)?))
+}
+
+type Counts = BTreeMap<String, f64>;
+
+fn gungraun_sourced(dir: &Path) -> Result<BTreeMap<String, (Counts, PathBuf)>> {
     let mut out = BTreeMap::new();
     for rel in list_files(dir)? {
         if !rel.ends_with("summary.json") {
@@ -139,7 +183,12 @@ pub fn gungraun_dir(dir: &Path) -> Result<BTreeMap<String, BTreeMap<String, f64>
             .get("function_name")
             .and_then(Value::as_str)
             .with_context(bad)?;
-        let id = v.get("id").and_then(Value::as_str).with_context(bad)?;
+        let id = v.get("id").and_then(Value::as_str).with_context(|| {
+            format!(
+                "{}: benchmark `{group}/{function}` has no id: give every gungraun benchmark one with `#[bench::<case>(...)]`, named as the case list names it",
+                path.display()
+            )
+        })?;
         let profile = v
             .get("profiles")
             .and_then(Value::as_array)
@@ -161,21 +210,17 @@ pub fn gungraun_dir(dir: &Path) -> Result<BTreeMap<String, BTreeMap<String, f64>
         if !m.contains_key("Ir") {
             bail!(bad());
         }
-        out.insert(format!("{group}/{function}/{id}"), m);
+        insert_unique(&mut out, format!("{group}/{function}/{id}"), m, &path)?;
     }
     Ok(out)
 }
 
-/// A custom measurement's file, as `benchkit::custom` writes it.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CustomRecord {
-    id: String,
-    metrics: BTreeMap<String, f64>,
+/// Reads every custom measurement below a `BOOK_CUSTOM_DIR` (absent: none).
+pub fn custom_dir(dir: &Path) -> Result<BTreeMap<String, Record>> {
+    Ok(strip(custom_sourced(dir)?))
 }
 
-/// Reads every custom measurement below a `BOOK_CUSTOM_DIR` (absent: none).
-pub fn custom_dir(dir: &Path) -> Result<BTreeMap<String, BTreeMap<String, f64>>> {
+fn custom_sourced(dir: &Path) -> Result<BTreeMap<String, (Record, PathBuf)>> {
     let mut out = BTreeMap::new();
     for rel in list_files(dir)? {
         let path = dir.join(&rel);
@@ -188,36 +233,24 @@ pub fn custom_dir(dir: &Path) -> Result<BTreeMap<String, BTreeMap<String, f64>>>
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let r: CustomRecord = serde_json::from_str(&text).with_context(|| {
+        let r: RecordFile = serde_json::from_str(&text).with_context(|| {
             format!(
                 "{} is not a custom measurement this pipeline understands: {fix}",
                 path.display()
             )
         })?;
         let expected = rel.with_extension("").to_string_lossy().replace('\\', "/");
-        if r.id != expected {
+        if r.id.to_string() != expected {
             bail!(
                 "{} records `{}` but its path says `{expected}`: {fix}",
                 path.display(),
                 r.id
             );
         }
-        let bad_name = r.metrics.keys().find(|n| {
-            n.is_empty()
-                || !n
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        });
-        if let Some(n) = bad_name {
-            bail!(
-                "{}: metric name `{n}` is not lower-case letters, digits and `_`: {fix}",
-                path.display()
-            );
+        if let Some(problem) = r.record.problem() {
+            bail!("{}: {problem}: {fix}", path.display());
         }
-        if r.metrics.is_empty() {
-            bail!("{} records no metrics: {fix}", path.display());
-        }
-        out.insert(r.id, r.metrics);
+        insert_unique(&mut out, r.id.to_string(), r.record, &path)?;
     }
     Ok(out)
 }
@@ -251,36 +284,82 @@ pub fn artifact_dir(dir: &Path) -> Result<BTreeMap<String, String>> {
     Ok(out)
 }
 
-/// Merges both harnesses' output into one results value.
-pub fn collect(
-    chapter: &str,
-    criterion: &Path,
-    gungraun: &Path,
-    machine: Machine,
-) -> Result<Results> {
-    collect_with_custom(chapter, criterion, gungraun, None, machine)
+/// Reads the case lists the wall targets wrote and merges them, refusing an id two targets
+/// declare.
+pub fn manifests(dirs: &ChapterDirs, targets: &[Target]) -> Result<Manifest> {
+    let mut seen: BTreeMap<String, (bookproto::Case, PathBuf)> = BTreeMap::new();
+    for t in targets.iter().filter(|t| t.harness == Harness::Wall) {
+        let path = dirs.cases(&t.name);
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "bench target `{}` wrote no case list to {}: its main must be `benchkit::main!(cases = ...; targets = ...)`",
+                t.name,
+                path.display()
+            )
+        })?;
+        let m: Manifest = serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{} is not a case list written by benchkit::main!: run the benchmarks again",
+                path.display()
+            )
+        })?;
+        for c in m.cases {
+            insert_unique(&mut seen, c.id.to_string(), c, &path)?;
+        }
+    }
+    Ok(Manifest {
+        cases: seen.into_values().map(|(c, _)| c).collect(),
+    })
 }
 
-/// Merges both harnesses' output and the custom measurements below `custom` (when given) into
-/// one results value.
-pub fn collect_with_custom(
+/// What one run of a chapter produced, read from its output directories.
+pub struct Raw {
+    /// Criterion's estimates by id.
+    pub walls: BTreeMap<String, Wall>,
+    /// Callgrind's counts by id.
+    pub instrs: BTreeMap<String, Counts>,
+    /// Custom records by id.
+    pub customs: BTreeMap<String, Record>,
+}
+
+/// Reads a chapter's raw output: every criterion and custom directory of its targets and
+/// gungraun's directory, refusing an id measured in two places.
+pub fn raw(dirs: &ChapterDirs, targets: &[Target]) -> Result<Raw> {
+    let mut walls = BTreeMap::new();
+    let mut customs = BTreeMap::new();
+    for t in targets {
+        for (id, (w, from)) in criterion_sourced(&dirs.criterion(&t.name))? {
+            insert_unique(&mut walls, id, w, &from)?;
+        }
+        for (id, (r, from)) in custom_sourced(&dirs.custom(&t.name))? {
+            insert_unique(&mut customs, id, r, &from)?;
+        }
+    }
+    Ok(Raw {
+        walls: strip(walls),
+        instrs: gungraun_dir(&dirs.gungraun)?,
+        customs: strip(customs),
+    })
+}
+
+/// Joins a run's raw output with the chapter's case list into one results value. Every
+/// measured id must be a case of the list; every case the list gives a harness that ran must
+/// have been measured by it; each case's parameters and one-sidedness travel with it.
+pub fn assemble(
     chapter: &str,
-    criterion: &Path,
-    gungraun: &Path,
-    custom: Option<&Path>,
+    raw: Raw,
+    cases: &Manifest,
+    ran_wall: bool,
     machine: Machine,
 ) -> Result<Results> {
-    let walls = criterion_dir(criterion)?;
-    let instrs = gungraun_dir(gungraun)?;
-    let customs = match custom {
-        Some(dir) => custom_dir(dir)?,
-        None => BTreeMap::new(),
-    };
+    let Raw {
+        walls,
+        instrs,
+        customs,
+    } = raw;
     if walls.is_empty() && instrs.is_empty() && customs.is_empty() {
         bail!(
-            "no benchmark output for {chapter} in {} or {}: run `scripts/book.sh --chapters {chapter}` (or `cargo bench -p {chapter}` with GUNGRAUN_SAVE_SUMMARY=json)",
-            criterion.display(),
-            gungraun.display()
+            "no benchmark output for {chapter}: run `scripts/book.sh --chapters {chapter}` (or `cargo bench -p {chapter}` with GUNGRAUN_SAVE_SUMMARY=json)"
         );
     }
     let mut benchmarks: BTreeMap<String, Bench> = BTreeMap::new();
@@ -290,8 +369,58 @@ pub fn collect_with_custom(
     for (id, m) in instrs {
         benchmarks.entry(id).or_default().instr = Some(m);
     }
-    for (id, m) in customs {
-        benchmarks.entry(id).or_default().custom = Some(m);
+    for (id, r) in customs {
+        let b = benchmarks.entry(id).or_default();
+        if !r.metrics.is_empty() {
+            b.custom = Some(r.metrics);
+        }
+        b.distribution = r.distribution;
+        b.series = r.series;
+        b.rounds = r.rounds;
+    }
+    let listed: BTreeMap<String, &bookproto::Case> =
+        cases.cases.iter().map(|c| (c.id.to_string(), c)).collect();
+    let stray: Vec<&str> = benchmarks
+        .keys()
+        .filter(|id| !listed.contains_key(*id))
+        .map(String::as_str)
+        .collect();
+    if !stray.is_empty() {
+        bail!(
+            "{chapter}: measured but not in the chapter's case list: {}. Add them to `all()` in the chapter's src/cases.rs (or stop registering them)",
+            stray.join(", ")
+        );
+    }
+    let mut missing = Vec::new();
+    for (id, case) in &listed {
+        let b = benchmarks.get(id.as_str());
+        let has_wall = b.is_some_and(|b| {
+            b.wall.is_some()
+                || b.custom.is_some()
+                || b.distribution.is_some()
+                || !b.series.is_empty()
+        });
+        let has_instr = b.is_some_and(|b| b.instr.is_some());
+        if ran_wall && case.harnesses.wall() && !has_wall {
+            missing.push(format!("{id} (wall clock)"));
+        }
+        if case.harnesses.instr() && !has_instr {
+            missing.push(format!("{id} (instruction count)"));
+        }
+    }
+    if !missing.is_empty() {
+        bail!(
+            "{chapter}: the case list declares cases a harness did not measure: {}. Register them in benches/wall.rs or benches/instr.rs with the same id, or declare them `.wall_only(why)` / `.instr_only(why)` in src/cases.rs",
+            missing.join(", ")
+        );
+    }
+    for (id, b) in benchmarks.iter_mut() {
+        let case = listed[id.as_str()];
+        b.params = case.params.iter().cloned().collect();
+        b.only = match &case.harnesses {
+            Harnesses::Both => None,
+            h => Some(h.clone()),
+        };
     }
     Ok(Results {
         schema: SCHEMA_VERSION,

@@ -22,9 +22,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use bookproto::Mode;
+
 use crate::claims::Outcome;
 use crate::decl::Decl;
 use crate::results::Results;
+use crate::run::Which;
 use crate::workspace::{Chapter, Workspace};
 
 /// Where a chapter's numbers come from when rendering.
@@ -70,21 +73,23 @@ pub fn results_path(ws: &Workspace, ch: &Chapter, source: &Source) -> Result<Pat
 }
 
 /// Runs and collects the chosen chapters, writing `<out>/<chapter>.json` for each.
-pub fn measure(ws: &Workspace, chapters: &[Chapter], mode: &str, out: &Path) -> Result<()> {
+pub fn measure(ws: &Workspace, chapters: &[Chapter], mode: Mode, out: &Path) -> Result<()> {
     run::ensure_tools(&ws.root)?;
     for ch in chapters {
-        run::chapter(ws, ch, mode, false)?;
-        let (crit, gung) = ws.bench_output(ch);
-        let results = collect::collect_with_custom(
+        run::chapter(ws, ch, mode, Which::All)?;
+        let dirs = ws.dirs(ch);
+        let targets = ch.targets()?;
+        let cases = collect::manifests(&dirs, &targets)?;
+        let raw = collect::raw(&dirs, &targets)?;
+        let mut results = collect::assemble(
             &ch.package,
-            &crit,
-            &gung,
-            Some(&ws.custom_output(ch)),
-            machine::Machine::detect(&ws.root, mode),
+            raw,
+            &cases,
+            true,
+            machine::Machine::detect(&ws.root, mode.name()),
         )?;
-        let mut results = results;
         let decl = Decl::load(&ch.decl_path())?.for_machine(&results);
-        results.artifacts = collect::artifact_dir(&ws.artifact_output(ch))?;
+        results.artifacts = collect::artifact_dir(&dirs.artifacts())?;
         results
             .artifacts
             .extend(asm::listings(ws, ch, &decl.asm_symbols())?);
@@ -237,8 +242,27 @@ pub fn instr_check(ws: &Workspace, chapters: &[Chapter]) -> Result<()> {
         }
         let path = results_path(ws, ch, &Source::Reference)?;
         let mut results = Results::load(&path)?;
-        run::chapter(ws, ch, "quick", true)?;
-        let fresh = collect::gungraun_dir(&ws.bench_output(ch).1)?;
+        run::chapter(ws, ch, Mode::Quick, Which::Instr)?;
+        let dirs = ws.dirs(ch);
+        let cases = collect::manifests(&dirs, &ch.targets()?)?;
+        let fresh = collect::gungraun_dir(&dirs.gungraun)?;
+        // The instruction harness registers its ids by hand (gungraun names benchmarks in
+        // attributes); they must be exactly the cases the list gives it.
+        let declared: std::collections::BTreeSet<String> = cases
+            .cases
+            .iter()
+            .filter(|c| c.harnesses.instr())
+            .map(|c| c.id.to_string())
+            .collect();
+        let registered: std::collections::BTreeSet<String> = fresh.keys().cloned().collect();
+        if declared != registered {
+            let only_list: Vec<&String> = declared.difference(&registered).collect();
+            let only_harness: Vec<&String> = registered.difference(&declared).collect();
+            bail!(
+                "{}: the instruction harness and the case list disagree. In the list but not registered by benches/instr*.rs: {only_list:?}; registered but not in the list (or declared `.wall_only`): {only_harness:?}. Name every `#[bench::<case>]` as the list names the case, or change the list in src/cases.rs",
+                ch.package
+            );
+        }
         for (id, bench) in results.benchmarks.iter_mut() {
             let Some(old) = &bench.instr else { continue };
             let new = fresh.get(id).with_context(|| {

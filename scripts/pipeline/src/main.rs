@@ -4,93 +4,95 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
+use bookproto::Mode;
+use clap::{Parser, ValueEnum};
 use pipeline::workspace::Workspace;
 use pipeline::{Source, check, measure, render, site, write};
 
-const HELP: &str = "\
-book: measure the chapters, render their tables, figures and claims, and build the HTML book.
-
-USAGE: book [STAGE] [OPTIONS]
-
-STAGES
-  all      run, collect, render, check and build (default)
-  measure  run the benchmarks and collect their results only
-  render   render from saved results into the generated-files directory
-  check    evaluate every claim on saved results; fail if an instruction-count claim fails
-  build    render from saved results and build the HTML book into book/, without benchmarking
-  instr-check  count instructions afresh (gungraun harness only) and enforce the
-           instruction-count claims on those counts; the test suite runs this
-
-OPTIONS
-  --chapters ch01,ch02  chapters to benchmark (default: all); rendering covers every chapter
-  --mode quick|full     quick (default: minutes, for CI and a first look) or full (publication)
-  --saved               with `all`: skip benchmarking, use saved results
-  --reference           publication: results go to results/reference/ and the generated files
-                        to src/generated/, both committed
-  --results DIR         render with results files from DIR first (e.g. another machine's)
-
-Without --reference, results go to results/local/ and the book is rendered from them (and from
-the reference results for chapters not measured here); src/ is left untouched.";
-
+/// Measure the chapters, render their tables, figures and claims, and build the HTML book.
+///
+/// Without --reference, results go to results/local/ and the book is rendered from them (and
+/// from the reference results for chapters not measured here); src/ is left untouched.
+#[derive(Parser, Debug)]
+#[command(name = "book", version, about, long_about = None, after_help = AFTER)]
 struct Args {
-    stage: String,
+    /// What to do.
+    #[arg(value_enum, default_value_t = Stage::All)]
+    stage: Stage,
+    /// Chapters to benchmark, comma-separated (default: all); rendering covers every chapter.
+    #[arg(long, value_delimiter = ',', num_args = 1, value_parser = chapter_name)]
     chapters: Vec<String>,
-    mode: String,
+    /// quick (minutes, for CI and a first look) or full (publication).
+    #[arg(long, value_enum, default_value_t = ModeArg::Quick)]
+    mode: ModeArg,
+    /// With `all`: skip benchmarking, use saved results.
+    #[arg(long)]
     saved: bool,
+    /// Publication: results go to results/reference/ and the generated files to
+    /// src/generated/, both committed.
+    #[arg(long, conflicts_with = "results")]
     reference: bool,
+    /// Render with results files from DIR first (e.g. another machine's).
+    #[arg(long, value_name = "DIR")]
     results: Option<PathBuf>,
 }
 
-fn parse() -> Result<Args> {
-    let mut a = Args {
-        stage: "all".into(),
-        chapters: vec![],
-        mode: "quick".into(),
-        saved: false,
-        reference: false,
-        results: None,
-    };
-    let mut it = std::env::args().skip(1);
-    let mut stage_set = false;
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--chapters" => {
-                let v = it.next().unwrap_or_default();
-                a.chapters = v
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect();
-            }
-            "--mode" => {
-                a.mode = it.next().unwrap_or_default();
-                if a.mode != "quick" && a.mode != "full" {
-                    bail!("--mode takes `quick` or `full`, not `{}`", a.mode);
-                }
-            }
-            "--saved" => a.saved = true,
-            "--reference" => a.reference = true,
-            "--results" => a.results = it.next().map(PathBuf::from),
-            "-h" | "--help" | "help" => {
-                println!("{HELP}");
-                std::process::exit(0);
-            }
-            s if !s.starts_with('-') && !stage_set => {
-                if !["all", "measure", "render", "check", "build", "instr-check"].contains(&s) {
-                    bail!("unknown stage `{s}`; `book help` lists them");
-                }
-                a.stage = s.to_string();
-                stage_set = true;
-            }
-            s => bail!("unknown option `{s}`; `book help` lists them"),
+const AFTER: &str =
+    "Stages run in this order: measure (run and collect) -> render -> check -> build.";
+
+/// A stage of the pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Stage {
+    /// Run, collect, render, check and build.
+    All,
+    /// Run the benchmarks and collect their results only.
+    Measure,
+    /// Render from saved results into the generated-files directory.
+    Render,
+    /// Evaluate every claim on saved results; fail if an instruction-count claim fails.
+    Check,
+    /// Render from saved results and build the HTML book into book/, without benchmarking.
+    Build,
+    /// Count instructions afresh (gungraun harness only) and enforce the instruction-count
+    /// claims on those counts; the test suite runs this.
+    InstrCheck,
+}
+
+/// The run mode as the command line names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ModeArg {
+    /// Short warm-up and measurement.
+    Quick,
+    /// Publication-length runs.
+    Full,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Mode {
+        match m {
+            ModeArg::Quick => Mode::Quick,
+            ModeArg::Full => Mode::Full,
         }
     }
-    Ok(a)
+}
+
+/// A chapter package name, `chNN`; an empty one (`--chapters ""` or `--chapters ch01,`) is an
+/// error rather than "every chapter".
+fn chapter_name(s: &str) -> std::result::Result<String, String> {
+    let ok = s.len() == 4 && s.starts_with("ch") && s[2..].chars().all(|c| c.is_ascii_digit());
+    if ok {
+        Ok(s.to_string())
+    } else if s.is_empty() {
+        Err("a chapter name is empty: give chapters as `--chapters ch01,ch05`, or leave the option out for every chapter".into())
+    } else {
+        Err(format!("`{s}` is not a chapter package name like `ch05`"))
+    }
 }
 
 fn main_inner() -> Result<()> {
-    let args = parse()?;
+    let args = Args::parse();
+    let mode = Mode::from(args.mode);
     let ws = Workspace::locate()?;
     let source = if args.reference {
         Source::Reference
@@ -110,21 +112,29 @@ fn main_inner() -> Result<()> {
         ws.local_results()
     };
     let t = Instant::now();
-    if args.stage == "instr-check" {
+    if args.saved && args.stage != Stage::All {
+        anyhow::bail!(
+            "--saved applies to the `all` stage only (the other stages never benchmark, except `measure`)"
+        );
+    }
+    if args.stage == Stage::InstrCheck {
         return pipeline::instr_check(&ws, &ws.select(&args.chapters)?);
     }
-    if args.stage == "measure" || (args.stage == "all" && !args.saved) {
+    if args.stage == Stage::Measure || (args.stage == Stage::All && !args.saved) {
         let chapters = ws.select(&args.chapters)?;
-        measure(&ws, &chapters, &args.mode, &results_out)?;
+        measure(&ws, &chapters, mode, &results_out)?;
         eprintln!("measured in {:.1} s", t.elapsed().as_secs_f64());
-        if args.stage == "measure" {
+        if args.stage == Stage::Measure {
             return Ok(());
         }
     }
     let t_render = Instant::now();
     let rendered = render(&ws, &source)?;
-    if args.stage == "check" {
-        return check(&rendered);
+    // Claims are checked before anything is written, so a failing instruction-count claim
+    // leaves the old generated files and book in place.
+    check(&rendered)?;
+    if args.stage == Stage::Check {
+        return Ok(());
     }
     write(&rendered, &generated)?;
     eprintln!(
@@ -133,7 +143,7 @@ fn main_inner() -> Result<()> {
         ws.rel(&generated),
         t_render.elapsed().as_secs_f64()
     );
-    if args.stage == "render" {
+    if args.stage == Stage::Render {
         return Ok(());
     }
     let t_build = Instant::now();
@@ -142,7 +152,6 @@ fn main_inner() -> Result<()> {
         "built the book into book/ in {:.2} s",
         t_build.elapsed().as_secs_f64()
     );
-    check(&rendered)?;
     eprintln!(
         "done in {:.1} s; open book/index.html",
         t.elapsed().as_secs_f64()

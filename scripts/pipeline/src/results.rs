@@ -1,21 +1,26 @@
 //! The results file: one per chapter and machine, the only thing the render stage reads.
 //!
-//! Schema (version [`SCHEMA_VERSION`]), documented in `ARCHITECTURE.md`:
+//! This module is the reference for the format: the types below, with their doc comments, are
+//! the schema (version [`SCHEMA_VERSION`]); `ARCHITECTURE.md` points here rather than
+//! restating it.
 //!
 //! ```text
-//! { "schema": 2, "chapter": "ch01", "machine": { ...Machine... },
-//!   "benchmarks": { "<group>/<function>/<case>":
-//!                   { "wall": {...}?, "instr": {...}?, "custom": {...}? } } }
+//! { "schema": 4, "chapter": "ch01", "machine": { ...Machine... },
+//!   "benchmarks": { "<group>/<function>/<case>": Bench },
+//!   "artifacts": { "<name>": "<text>" } }
 //! ```
 //!
-//! Times are nanoseconds per iteration. `instr` holds callgrind's metrics by gungraun's names
-//! (`Ir`, `Dr`, `Dw`, `L1hits`, `LLhits`, `RamHits`, `TotalRW`, `EstimatedCycles`, ...).
-//! `custom` holds numbers a benchmark recorded itself with `benchkit::custom::record`; the
-//! declarations name them `custom.<name>`.
+//! Times are nanoseconds per iteration. A [`Bench`] holds criterion's estimates (`wall`),
+//! callgrind's counts by gungraun's names (`instr`: `Ir`, `Dr`, `Dw`, `L1hits`, `LLhits`,
+//! `RamHits`, `TotalRW`, `EstimatedCycles`, ...), the numbers a benchmark recorded itself
+//! (`custom`, named `custom.<name>` by declarations), and from schema 4 on its declared
+//! parameters (`params`), a distribution of latencies (`distribution`), named series (`series`),
+//! the per-round medians (`rounds`) and, for a case only one harness measures, why (`only`).
 //!
 //! Schema 2 added `custom`; schema 3 added `wall.bytes` (bytes per iteration, for throughput)
-//! and `artifacts` (text such as folded stacks and assembly listings, by name).
-//! An older file is a newer one without those fields and is read as one.
+//! and `artifacts` (text such as folded stacks and assembly listings, by name); schema 4 added
+//! `params`, `distribution`, `series`, `rounds` and `only`. An older file is a newer one
+//! without those fields and is read as one.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,12 +28,14 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+pub use bookproto::{Distribution, Harnesses, Series};
+
 use crate::machine::Machine;
 
 /// The version this pipeline writes and the newest it reads. Every older version is a subset
-/// of it (version 1 lacks `custom`, version 2 lacks `wall.bytes` and `artifacts`), so older files are read as
-/// they are.
-pub const SCHEMA_VERSION: u32 = 3;
+/// of it (version 1 lacks `custom`, version 2 `wall.bytes` and `artifacts`, version 3 the
+/// schema-4 fields of [`Bench`]), so older files are read as they are.
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// All measurements of one chapter on one machine.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -63,6 +70,22 @@ pub struct Bench {
     /// `custom.` prefix that declarations use. Schema 2 and later.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<BTreeMap<String, f64>>,
+    /// The case's parameters as the chapter's case list declares them (`pitch = 64`): the x of
+    /// a figure, the label of a row. Schema 4 and later.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, f64>,
+    /// A distribution the benchmark recorded (latency percentiles with their count). Schema 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<Distribution>,
+    /// Named series the benchmark recorded, `(x, y)` points from one run. Schema 4.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub series: BTreeMap<String, Series>,
+    /// The headline value of each repeated round, in round order. Schema 4.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounds: Vec<f64>,
+    /// For a case only one harness measures: which, and why (from the case list). Schema 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only: Option<Harnesses>,
 }
 
 /// Criterion's estimates for one benchmark, in nanoseconds per iteration.
@@ -213,6 +236,18 @@ impl Results {
             {
                 bail!(
                     "{}: benchmark `{id}` has no usable wall-clock samples: measure it again",
+                    path.display()
+                );
+            }
+            if schema < 4
+                && (!b.params.is_empty()
+                    || b.distribution.is_some()
+                    || !b.series.is_empty()
+                    || !b.rounds.is_empty()
+                    || b.only.is_some())
+            {
+                bail!(
+                    "{}: benchmark `{id}` has fields of results schema 4, which schema {schema} cannot hold: set `schema` to {SCHEMA_VERSION} or measure again",
                     path.display()
                 );
             }

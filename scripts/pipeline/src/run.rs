@@ -7,100 +7,57 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::workspace::{Chapter, Workspace};
+use bookproto::Mode;
 
-/// The gungraun version pinned in the root `Cargo.toml` (`gungraun = "=X.Y.Z"`).
-pub fn pinned_gungraun(root: &Path) -> Result<String> {
-    let manifest = root.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest)
-        .with_context(|| format!("cannot read {}", manifest.display()))?;
-    text.lines()
-        .find_map(|l| {
-            let l = l.trim();
-            let rest = l
-                .strip_prefix("gungraun")?
-                .trim_start()
-                .strip_prefix('=')?
-                .trim();
-            let v = rest.trim_matches('"').trim_start_matches('=');
-            (!v.is_empty()).then(|| v.to_string())
-        })
-        .with_context(|| {
-            format!(
-                "{} pins no `gungraun = \"=X.Y.Z\"`: pin it exactly, the runner must match",
-                manifest.display()
-            )
-        })
-}
+use crate::workspace::{Chapter, Harness, Workspace};
 
-fn version_of(cmd: &str) -> Option<String> {
-    let o = Command::new(cmd).arg("--version").output().ok()?;
-    o.status
-        .success()
-        .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
-}
-
-/// Makes sure valgrind and `gungraun-runner` of the pinned version are there, installing the
-/// runner with cargo when it is missing or of another version.
+/// Makes sure valgrind and `gungraun-runner` of the pinned version are there. The one
+/// installer is `scripts/setup.sh bench`, which reads the pin from the root `Cargo.toml`; it is
+/// idempotent and prints a line per tool, so it runs every time benchmarks are about to.
 pub fn ensure_tools(root: &Path) -> Result<()> {
-    if version_of("valgrind").is_none() {
-        bail!(
-            "valgrind is not installed, and the instruction-count benchmarks run under it: run `scripts/setup.sh bench` (or `apt-get install valgrind`)"
-        );
-    }
-    let want = pinned_gungraun(root)?;
-    let runner = std::env::var("GUNGRAUN_RUNNER").unwrap_or_else(|_| "gungraun-runner".to_string());
-    let have = version_of(&runner);
-    if have
-        .as_deref()
-        .is_some_and(|v| v.split_whitespace().last() == Some(want.as_str()))
-    {
-        return Ok(());
-    }
-    eprintln!(
-        "gungraun-runner {want} is needed ({}); installing it with `cargo install gungraun-runner --version {want} --locked` (about 2–3 minutes)",
-        have.map(|h| format!("found {h}"))
-            .unwrap_or_else(|| "not found".to_string())
-    );
-    let status = Command::new("cargo")
-        .args(["install", "gungraun-runner", "--version", &want, "--locked"])
+    let script = root.join("scripts/setup.sh");
+    let status = Command::new("bash")
+        .arg(&script)
+        .arg("bench")
         .status()
-        .context("cannot start cargo to install gungraun-runner")?;
+        .with_context(|| format!("cannot run {}", script.display()))?;
     if !status.success() {
         bail!(
-            "installing gungraun-runner {want} failed: install it by hand with `cargo install gungraun-runner --version {want} --locked`"
+            "{} bench failed (its messages are above): the benchmarks need valgrind and the pinned gungraun-runner",
+            script.display()
         );
     }
     Ok(())
 }
 
-/// Runs both harnesses of `ch` in `mode`, printing one line per finished benchmark. Raw output
-/// goes to `target/book-bench/<chapter>/`; the full log to `bench.log` beside it.
-pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Result<()> {
-    let (criterion_home, gungraun_dir) = ws.bench_output(ch);
-    let custom_dir = ws.custom_output(ch);
-    let artifact_dir = ws.artifact_output(ch);
-    for d in [&criterion_home, &gungraun_dir, &custom_dir, &artifact_dir] {
+/// Which harnesses a run measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// Every bench target.
+    All,
+    /// The instruction-count targets; the wall targets only write their case list.
+    Instr,
+}
+
+/// Runs the bench targets of `ch` in `mode`, one `cargo bench --bench <target>` each (so that
+/// every target has its own criterion, custom and case-list output, and two targets that
+/// register the same id are caught by `collect`), printing one line per finished benchmark.
+/// Raw output goes to `target/book-bench/<chapter>/<target>/`; the full log to `bench.log`.
+pub fn chapter(ws: &Workspace, ch: &Chapter, mode: Mode, which: Which) -> Result<()> {
+    let dirs = ws.dirs(ch);
+    for d in [&dirs.bench, &dirs.gungraun] {
         if d.exists() {
             std::fs::remove_dir_all(d)
                 .with_context(|| format!("cannot clear old output in {}", d.display()))?;
         }
     }
-    std::fs::create_dir_all(&criterion_home)?;
-    let log_path = criterion_home
-        .parent()
-        .expect("has parent")
-        .join("bench.log");
+    std::fs::create_dir_all(&dirs.bench)?;
+    let log_path = dirs.log();
     let mut log = std::fs::File::create(&log_path)?;
     eprintln!("[{}] building benchmarks", ch.package);
-    let mut bench_args = vec!["bench", "-p", &ch.package];
-    if only_instr {
-        bench_args.extend(["--bench", "instr"]);
-    }
     let build = Command::new("cargo")
         .current_dir(&ws.root)
-        .args(&bench_args)
-        .args(["--no-run", "--quiet"])
+        .args(["bench", "-p", &ch.package, "--no-run", "--quiet"])
         .status()
         .context("cannot start cargo")?;
     if !build.success() {
@@ -110,15 +67,41 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Re
         );
     }
     let started = Instant::now();
-    let mut child = Command::new("cargo")
-        .current_dir(&ws.root)
-        .args(&bench_args)
-        .arg("--quiet")
-        .env("BOOK_MODE", mode)
-        .env("CRITERION_HOME", &criterion_home)
-        .env("GUNGRAUN_SAVE_SUMMARY", "json")
-        .env("BOOK_CUSTOM_DIR", &custom_dir)
-        .env("BOOK_ARTIFACT_DIR", &artifact_dir)
+    let mut done = 0usize;
+    for t in ch.targets()? {
+        let cases_only = which == Which::Instr && t.harness == Harness::Wall;
+        std::fs::create_dir_all(dirs.criterion(&t.name))?;
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir(&ws.root)
+            .args(["bench", "-p", &ch.package, "--bench", &t.name, "--quiet"])
+            .env(bookproto::env::MODE, mode.name())
+            .env("CRITERION_HOME", dirs.criterion(&t.name))
+            .env("GUNGRAUN_SAVE_SUMMARY", "json")
+            .env(bookproto::env::CUSTOM_DIR, dirs.custom(&t.name))
+            .env(bookproto::env::ARTIFACT_DIR, dirs.artifacts())
+            .env(bookproto::env::CASES_FILE, dirs.cases(&t.name));
+        if cases_only {
+            cmd.env(bookproto::env::CASES_ONLY, "1");
+        }
+        done += run_target(ch, cmd, &mut log, &log_path, done)?;
+    }
+    eprintln!(
+        "[{}] {done} benchmarks in {:.0} s",
+        ch.package,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Runs one bench target, echoing a line per finished benchmark; returns how many finished.
+fn run_target(
+    ch: &Chapter,
+    mut cmd: Command,
+    log: &mut std::fs::File,
+    log_path: &Path,
+    before: usize,
+) -> Result<usize> {
+    let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -132,7 +115,7 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Re
         }
         text
     });
-    let mut done = 0usize;
+    let mut done = before;
     let mut pending_instr: Option<String> = None;
     let mut current_wall = String::new();
     for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
@@ -196,10 +179,5 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: &str, only_instr: bool) -> Re
             tail.join("\n")
         );
     }
-    eprintln!(
-        "[{}] {done} benchmarks in {:.0} s",
-        ch.package,
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    Ok(done - before)
 }

@@ -1,10 +1,13 @@
-//! Build: the HTML book, with mdBook as a library.
+//! Build: the HTML book, with mdBook as a library and the book's own preprocessor.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 use mdbook_driver::MDBook;
-use mdbook_driver::book::BookItem;
+use mdbook_driver::book::{Book, BookItem};
+use mdbook_driver::config::Config;
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use crate::workspace::Workspace;
 
@@ -32,55 +35,172 @@ pub fn redirect_includes(content: &str, generated: &Path) -> String {
     out
 }
 
-/// The files a page includes (`{{#include path}}` or `{{#include path:anchor}}`), as written.
-pub fn included_paths(content: &str) -> Vec<String> {
+/// The files a page includes, as written, each with the anchor it names, if any
+/// (`{{#include path}}`, `{{#include path:anchor}}`; a line range `path:10:20` names none).
+pub fn includes(content: &str) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     let mut rest = content;
     while let Some(i) = rest.find("{{#include ") {
         rest = &rest[i + "{{#include ".len()..];
         let Some(end) = rest.find("}}") else { break };
         let target = rest[..end].trim();
-        let path = match target.rsplit_once(':') {
-            Some((p, anchor)) if !anchor.contains('/') => p,
-            _ => target,
+        let (path, anchor) = match target.split_once(':') {
+            Some((p, a)) if !a.contains('/') => {
+                let a = a.split(':').next().unwrap_or(a);
+                let range = a.is_empty() || a.chars().all(|c| c.is_ascii_digit());
+                (p, (!range).then(|| a.to_string()))
+            }
+            _ => (target, None),
         };
-        out.push(path.to_string());
+        out.push((path.to_string(), anchor));
         rest = &rest[end..];
     }
     out
 }
 
-/// Builds the book into `book/`, taking generated files from `generated`. A page that includes
-/// a file that does not exist stops the build (mdBook itself would only log it).
-pub fn build(ws: &Workspace, generated: &Path) -> Result<()> {
-    let mut md = MDBook::load(&ws.root)
-        .map_err(|e| anyhow!("cannot load the book from {}: {e:#}", ws.root.display()))?;
-    let src = ws.root.join("src");
-    let mut missing = Vec::new();
-    md.book.for_each_mut(|item| {
-        if let BookItem::Chapter(ch) = item {
-            if generated != ws.committed_generated() {
-                ch.content = redirect_includes(&ch.content, generated);
+/// The files a page includes, as written, without anchors.
+pub fn included_paths(content: &str) -> Vec<String> {
+    includes(content).into_iter().map(|(p, _)| p).collect()
+}
+
+/// Whether `text` marks an mdBook anchor `name` (`ANCHOR: name` ... `ANCHOR_END: name`).
+fn has_anchor(text: &str, name: &str) -> bool {
+    let marks = |kw: &str| {
+        text.lines().any(|l| {
+            l.split_once(kw)
+                .is_some_and(|(_, rest)| rest.trim_start_matches(':').trim() == name)
+        })
+    };
+    marks("ANCHOR:") && marks("ANCHOR_END:")
+}
+
+/// The book's own preprocessor, registered with mdBook to run before its `links` preprocessor:
+/// for a local build it points every `{{#include generated/...}}` at the local render
+/// directory (so a page shows this machine's numbers while `src/` keeps the reference ones),
+/// and for every build it refuses an include of a file that does not exist or of an anchor
+/// the file does not mark (mdBook itself would log the first and silently include nothing
+/// for the second), and a claim badge that no page, or more than one page, shows.
+pub struct GeneratedIncludes {
+    /// Where the generated files come from.
+    pub generated: PathBuf,
+    /// Whether includes of `generated/` are redirected there.
+    pub redirect: bool,
+    /// The book's `src/`.
+    pub src: PathBuf,
+}
+
+impl GeneratedIncludes {
+    /// The name mdBook knows it by (`[preprocessor.measured]`).
+    pub const NAME: &'static str = "measured";
+}
+
+impl Preprocessor for GeneratedIncludes {
+    fn name(&self) -> &str {
+        Self::NAME
+    }
+
+    fn run(
+        &self,
+        _ctx: &PreprocessorContext,
+        mut book: Book,
+    ) -> mdbook_driver::errors::Result<Book> {
+        let mut problems = Vec::new();
+        let mut badges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        book.for_each_mut(|item| {
+            let BookItem::Chapter(ch) = item else { return };
+            if self.redirect {
+                ch.content = redirect_includes(&ch.content, &self.generated);
             }
             let page = ch.source_path.clone().unwrap_or_default();
-            let dir = src
+            let dir = self
+                .src
                 .join(&page)
                 .parent()
                 .map(Path::to_path_buf)
-                .unwrap_or_else(|| src.clone());
-            for p in included_paths(&ch.content) {
-                if !dir.join(&p).is_file() {
-                    missing.push(format!("src/{} includes `{p}`", page.display()));
+                .unwrap_or_else(|| self.src.clone());
+            for (p, anchor) in includes(&ch.content) {
+                let file = dir.join(&p);
+                if let Some(name) = file.file_name().and_then(|n| n.to_str())
+                    && name.starts_with("claim-")
+                    && file.starts_with(&self.generated)
+                {
+                    let key = file.strip_prefix(&self.generated).unwrap_or(&file).display().to_string();
+                    badges.entry(key).or_default().push(format!("src/{}", page.display()));
+                }
+                match std::fs::read_to_string(&file) {
+                    Err(_) => problems.push(format!(
+                        "src/{} includes `{p}`, which does not exist: fix the path, or declare the figure, table or claim in the chapter's figures.toml",
+                        page.display()
+                    )),
+                    Ok(text) => {
+                        if let Some(a) = anchor
+                            && !has_anchor(&text, &a)
+                        {
+                            problems.push(format!(
+                                "src/{} includes `{p}:{a}`, but {} marks no anchor `{a}` (`// ANCHOR: {a}` ... `// ANCHOR_END: {a}`): rename the include or put the anchor back",
+                                page.display(),
+                                file.display()
+                            ));
+                        }
+                    }
                 }
             }
+        });
+        for (badge, pages) in &badges {
+            if pages.len() > 1 {
+                problems.push(format!(
+                    "claim badge `{badge}` is shown on {} ({} times): a claim is stated in one place only",
+                    pages.join(", "),
+                    pages.len()
+                ));
+            }
         }
-    });
-    if !missing.is_empty() {
-        bail!(
-            "pages include files that do not exist: {}. Fix the path in the page, add the anchor's file, or declare the figure, table or claim in the chapter's figures.toml",
-            missing.join("; ")
-        );
+        for claim in declared_badges(&self.generated) {
+            if !badges.contains_key(&claim) {
+                problems.push(format!(
+                    "claim badge `{claim}` is declared but no page shows it: include it beside the sentence that makes the claim, or remove the claim from the chapter's figures.toml"
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(book)
+        } else {
+            Err(mdbook_driver::errors::Error::msg(problems.join("\n")))
+        }
     }
+}
+
+/// Every claim badge the pipeline rendered (`chNN/claim-<id>.md` below `generated`).
+fn declared_badges(generated: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for rel in crate::fsutil::list_files(generated).unwrap_or_default() {
+        let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("claim-") && name.ends_with(".md") {
+            out.push(rel.display().to_string());
+        }
+    }
+    out
+}
+
+/// Builds the book into `book/`, taking generated files from `generated`. A page that includes
+/// a file or an anchor that does not exist stops the build, and so does a claim that no page
+/// shows.
+pub fn build(ws: &Workspace, generated: &Path) -> Result<()> {
+    let mut config = Config::from_disk(ws.root.join("book.toml"))
+        .map_err(|e| anyhow!("cannot read {}: {e:#}", ws.root.join("book.toml").display()))?;
+    // Runs before mdBook's own `links`, which expands the includes.
+    let table: toml::Value =
+        toml::from_str("before = [\"links\"]\ncommand = \"true\"").expect("static TOML");
+    config
+        .set(format!("preprocessor.{}", GeneratedIncludes::NAME), table)
+        .map_err(|e| anyhow!("cannot configure the book's preprocessor: {e:#}"))?;
+    let mut md = MDBook::load_with_config(&ws.root, config)
+        .map_err(|e| anyhow!("cannot load the book from {}: {e:#}", ws.root.display()))?;
+    md.with_preprocessor(GeneratedIncludes {
+        generated: generated.to_path_buf(),
+        redirect: generated != ws.committed_generated(),
+        src: ws.root.join("src"),
+    });
     md.build()
         .map_err(|e| anyhow!("mdBook failed to build the book: {e:#}"))?;
     Ok(())

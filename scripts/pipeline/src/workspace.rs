@@ -20,6 +20,103 @@ impl Chapter {
     pub fn decl_path(&self) -> PathBuf {
         self.dir.join("figures.toml")
     }
+
+    /// The chapter's bench targets, from its `Cargo.toml`, each with the harness its name says
+    /// it is: `wall*` targets are criterion (or experiment-runner) harnesses, `instr*` targets
+    /// gungraun harnesses.
+    pub fn targets(&self) -> Result<Vec<Target>> {
+        let manifest = self.dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest)
+            .with_context(|| format!("cannot read {}", manifest.display()))?;
+        let doc: toml::Table = toml::from_str(&text)
+            .with_context(|| format!("{} is not valid TOML", manifest.display()))?;
+        let mut out = Vec::new();
+        for b in doc
+            .get("bench")
+            .and_then(toml::Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(name) = b.get("name").and_then(toml::Value::as_str) else {
+                bail!("{}: a [[bench]] without a name", manifest.display());
+            };
+            let kind = if name.starts_with("wall") {
+                Harness::Wall
+            } else if name.starts_with("instr") {
+                Harness::Instr
+            } else {
+                bail!(
+                    "{}: bench target `{name}` is neither a `wall*` (criterion) nor an `instr*` (gungraun) harness: rename it so the pipeline knows which it is",
+                    manifest.display()
+                );
+            };
+            out.push(Target {
+                name: name.to_string(),
+                harness: kind,
+            });
+        }
+        if !out.iter().any(|t| t.harness == Harness::Wall) {
+            bail!(
+                "{} declares no `wall` bench target: every chapter has a wall-clock harness, which also writes the chapter's case list",
+                manifest.display()
+            );
+        }
+        Ok(out)
+    }
+}
+
+/// Which harness a bench target is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Harness {
+    /// Criterion, or the experiment runner, under `benchkit::main!`.
+    Wall,
+    /// Gungraun, under callgrind.
+    Instr,
+}
+
+/// One bench target of a chapter.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// Its name (`wall`, `instr`, `wall_jemalloc`).
+    pub name: String,
+    /// Its harness.
+    pub harness: Harness,
+}
+
+/// Where a chapter's raw benchmark output lands.
+#[derive(Clone, Debug)]
+pub struct ChapterDirs {
+    /// `target/book-bench/<chapter>/`: one directory per bench target below it, and the log.
+    pub bench: PathBuf,
+    /// `target/gungraun/<chapter>/`: gungraun's own layout, one directory per target.
+    pub gungraun: PathBuf,
+}
+
+impl ChapterDirs {
+    /// Criterion's output of one target (`CRITERION_HOME`).
+    pub fn criterion(&self, target: &str) -> PathBuf {
+        self.bench.join(target).join("criterion")
+    }
+
+    /// Custom measurements of one target (`BOOK_CUSTOM_DIR`).
+    pub fn custom(&self, target: &str) -> PathBuf {
+        self.bench.join(target).join("custom")
+    }
+
+    /// The case list one wall target wrote (`BOOK_CASES_FILE`).
+    pub fn cases(&self, target: &str) -> PathBuf {
+        self.bench.join(target).join("cases.json")
+    }
+
+    /// Text artifacts of the chapter (`BOOK_ARTIFACT_DIR`), shared by its targets.
+    pub fn artifacts(&self) -> PathBuf {
+        self.bench.join("artifacts")
+    }
+
+    /// The full log of the last run.
+    pub fn log(&self) -> PathBuf {
+        self.bench.join("bench.log")
+    }
 }
 
 /// The repository.
@@ -139,33 +236,13 @@ impl Workspace {
         }
     }
 
-    /// Where one chapter's raw benchmark output goes: criterion's (the pipeline sets
-    /// `CRITERION_HOME` there) and gungraun's (which writes below the target directory).
-    pub fn bench_output(&self, ch: &Chapter) -> (PathBuf, PathBuf) {
+    /// Where one chapter's raw benchmark output goes, per bench target.
+    pub fn dirs(&self, ch: &Chapter) -> ChapterDirs {
         let target = self.target_dir();
-        (
-            target
-                .join("book-bench")
-                .join(&ch.package)
-                .join("criterion"),
-            target.join("gungraun").join(&ch.package),
-        )
-    }
-
-    /// Where one chapter's custom measurements go (the pipeline sets `BOOK_CUSTOM_DIR` there).
-    pub fn custom_output(&self, ch: &Chapter) -> PathBuf {
-        self.target_dir()
-            .join("book-bench")
-            .join(&ch.package)
-            .join("custom")
-    }
-
-    /// Where one chapter's text artifacts go (the pipeline sets `BOOK_ARTIFACT_DIR` there).
-    pub fn artifact_output(&self, ch: &Chapter) -> PathBuf {
-        self.target_dir()
-            .join("book-bench")
-            .join(&ch.package)
-            .join("artifacts")
+        ChapterDirs {
+            bench: target.join("book-bench").join(&ch.package),
+            gungraun: target.join("gungraun").join(&ch.package),
+        }
     }
 
     /// A path relative to the root, for messages and provenance lines.

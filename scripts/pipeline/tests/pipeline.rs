@@ -52,14 +52,49 @@ fn machine() -> Machine {
     }
 }
 
-fn fixture_results() -> Results {
-    collect::collect(
+/// Collects the fixtures' raw output (and the custom measurement, when `custom`) under a case
+/// list that names every id they hold.
+fn fixture_collect(custom: bool) -> Results {
+    let raw = collect::Raw {
+        walls: collect::criterion_dir(&fixtures().join("criterion")).unwrap(),
+        instrs: collect::gungraun_dir(&fixtures().join("gungraun")).unwrap(),
+        customs: if custom {
+            collect::custom_dir(&fixtures().join("custom")).unwrap()
+        } else {
+            Default::default()
+        },
+    };
+    let ids: std::collections::BTreeSet<String> = raw
+        .walls
+        .keys()
+        .chain(raw.instrs.keys())
+        .chain(raw.customs.keys())
+        .cloned()
+        .collect();
+    let cases = ids
+        .iter()
+        .map(|id| {
+            let id = bookproto::Id::parse(id).unwrap();
+            let c = bookproto::Case::new(&id.group, &id.function, &id.case);
+            if raw.instrs.contains_key(&id.to_string()) {
+                c
+            } else {
+                c.wall_only("the fixture measured it with criterion or a custom record only")
+            }
+        })
+        .collect();
+    collect::assemble(
         "ch99",
-        &fixtures().join("criterion"),
-        &fixtures().join("gungraun"),
+        raw,
+        &bookproto::Manifest::new(cases),
+        true,
         machine(),
     )
     .unwrap()
+}
+
+fn fixture_results() -> Results {
+    fixture_collect(false)
 }
 
 const DECL: &str = r#"
@@ -439,14 +474,7 @@ fn every_chapter_declaration_validates_against_its_reference_results() {
 
 /// The fixture results plus the custom measurement chapter 02's clock benchmark recorded.
 fn fixture_results_with_custom() -> Results {
-    collect::collect_with_custom(
-        "ch99",
-        &fixtures().join("criterion"),
-        &fixtures().join("gungraun"),
-        Some(&fixtures().join("custom")),
-        machine(),
-    )
-    .unwrap()
+    fixture_collect(true)
 }
 
 /// A throwaway workspace like [`temp_workspace`] whose results hold a custom measurement.
@@ -465,7 +493,7 @@ fn collect_reads_custom_measurements_as_benchkit_wrote_them() {
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let custom = collect::custom_dir(&fixtures().join("custom")).unwrap();
     assert_eq!(custom.keys().collect::<Vec<_>>(), ["timer/steps/instant"]);
-    let m = &custom["timer/steps/instant"];
+    let m = &custom["timer/steps/instant"].metrics;
     assert_eq!(
         m["min_step_ns"],
         raw["metrics"]["min_step_ns"].as_f64().unwrap()
@@ -545,7 +573,7 @@ fn a_corrupt_custom_measurement_stops_with_the_file_and_the_fix() {
     assert!(e.contains("metric name `N-1`"), "{e}");
     std::fs::write(&file, "{\"id\": \"timer/steps/instant\", \"metrics\": {}}").unwrap();
     let e = err_of(collect::custom_dir(dir.path()));
-    assert!(e.contains("records no metrics"), "{e}");
+    assert!(e.contains("records nothing"), "{e}");
     std::fs::remove_file(&file).unwrap();
     std::fs::write(dir.path().join("timer/steps/notes.txt"), "x").unwrap();
     let e = err_of(collect::custom_dir(dir.path()));
@@ -872,4 +900,175 @@ fn a_time_column_spanning_orders_of_magnitude_gives_each_cell_its_unit() {
     // Each cell in its own unit: seconds for the slow row, microseconds for the fast one.
     assert!(table.contains("| 2.50 s |"), "{table}");
     assert!(table.contains("| 61.7 µs |"), "{table}");
+}
+
+/// A throwaway book with one page `page` (and a source file with an anchor) to build.
+fn temp_book(page: &str) -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"t\"\nsrc = \"src\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("src/generated/ch99")).unwrap();
+    std::fs::create_dir_all(root.join("chapters/ch99-test/src")).unwrap();
+    std::fs::write(
+        root.join("chapters/ch99-test/src/stats.rs"),
+        "// ANCHOR: median\npub fn median() {}\n// ANCHOR_END: median\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/generated/ch99/claim-a.md"), "badge").unwrap();
+    std::fs::write(root.join("src/SUMMARY.md"), "# S\n\n- [P](page.md)\n").unwrap();
+    std::fs::write(root.join("src/page.md"), page).unwrap();
+    let ws = Workspace::at(root);
+    (dir, ws)
+}
+
+#[test]
+fn a_page_that_includes_a_renamed_anchor_stops_the_build_naming_page_file_and_anchor() {
+    let good = "# P\n\n```rust\n{{#include ../chapters/ch99-test/src/stats.rs:median}}\n```\n\nClaim {{#include generated/ch99/claim-a.md}}\n";
+    let (_d, ws) = temp_book(good);
+    pipeline::site::build(&ws, &ws.committed_generated()).unwrap();
+    let (_d, ws) = temp_book(&good.replace(":median}}", ":mean}}"));
+    let e = err_of(pipeline::site::build(&ws, &ws.committed_generated()));
+    assert!(
+        e.contains("src/page.md")
+            && e.contains("stats.rs:mean")
+            && e.contains("marks no anchor `mean`")
+            && e.contains("put the anchor back"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_claim_no_page_shows_or_two_pages_show_stops_the_build() {
+    let (_d, ws) = temp_book("# P\n\nNo badge here.\n");
+    let e = err_of(pipeline::site::build(&ws, &ws.committed_generated()));
+    assert!(
+        e.contains("ch99/claim-a.md") && e.contains("no page shows it"),
+        "{e}"
+    );
+    let twice = "# P\n\n{{#include generated/ch99/claim-a.md}} and {{#include generated/ch99/claim-a.md}}\n";
+    let (_d, ws) = temp_book(twice);
+    let e = err_of(pipeline::site::build(&ws, &ws.committed_generated()));
+    assert!(e.contains("stated in one place only"), "{e}");
+}
+
+/// A chapter's raw output directories with one criterion benchmark per target.
+fn raw_targets(ids: &[(&str, &str)]) -> (tempfile::TempDir, pipeline::workspace::ChapterDirs) {
+    let dir = tempfile::tempdir().unwrap();
+    let dirs = pipeline::workspace::ChapterDirs {
+        bench: dir.path().join("bench"),
+        gungraun: dir.path().join("gungraun"),
+    };
+    let src = fixtures().join("criterion/compare/sort/stable/new");
+    for (target, id) in ids {
+        let new = dirs.criterion(target).join(id).join("new");
+        std::fs::create_dir_all(&new).unwrap();
+        for f in ["estimates.json", "sample.json"] {
+            std::fs::copy(src.join(f), new.join(f)).unwrap();
+        }
+        let b = std::fs::read_to_string(src.join("benchmark.json")).unwrap();
+        let mut v: serde_json::Value = serde_json::from_str(&b).unwrap();
+        v["full_id"] = serde_json::Value::String(id.to_string());
+        std::fs::write(new.join("benchmark.json"), v.to_string()).unwrap();
+    }
+    (dir, dirs)
+}
+
+fn wall_target(name: &str) -> pipeline::workspace::Target {
+    pipeline::workspace::Target {
+        name: name.into(),
+        harness: pipeline::workspace::Harness::Wall,
+    }
+}
+
+#[test]
+fn collect_refuses_an_id_two_bench_targets_measure_naming_both() {
+    let (_d, dirs) = raw_targets(&[
+        ("wall_jemalloc", "churn/mixed/small"),
+        ("wall_mimalloc", "churn/mixed/small"),
+    ]);
+    let targets = [wall_target("wall_jemalloc"), wall_target("wall_mimalloc")];
+    let e = err_of(collect::raw(&dirs, &targets));
+    assert!(
+        e.contains("`churn/mixed/small` is measured twice")
+            && e.contains("wall_jemalloc")
+            && e.contains("wall_mimalloc")
+            && e.contains("case list"),
+        "{e}"
+    );
+}
+
+#[test]
+fn collect_refuses_ids_outside_the_case_list_and_cases_a_harness_left_out() {
+    let (_d, dirs) = raw_targets(&[("wall", "g/f/a")]);
+    let targets = [wall_target("wall")];
+    let list = |cases: Vec<bookproto::Case>| bookproto::Manifest::new(cases);
+    let raw = collect::raw(&dirs, &targets).unwrap();
+    let e = err_of(collect::assemble(
+        "ch99",
+        raw,
+        &list(vec![bookproto::Case::new("g", "f", "b").wall_only("x")]),
+        true,
+        machine(),
+    ));
+    assert!(
+        e.contains("not in the chapter's case list: g/f/a") && e.contains("src/cases.rs"),
+        "{e}"
+    );
+    let raw = collect::raw(&dirs, &targets).unwrap();
+    let e = err_of(collect::assemble(
+        "ch99",
+        raw,
+        &list(vec![bookproto::Case::new("g", "f", "a")]),
+        true,
+        machine(),
+    ));
+    assert!(
+        e.contains("g/f/a (instruction count)") && e.contains(".wall_only(why)"),
+        "{e}"
+    );
+    let raw = collect::raw(&dirs, &targets).unwrap();
+    let r = collect::assemble(
+        "ch99",
+        raw,
+        &list(vec![
+            bookproto::Case::new("g", "f", "a")
+                .param("kib", 0.5)
+                .wall_only("threads"),
+        ]),
+        true,
+        machine(),
+    )
+    .unwrap();
+    let b = &r.benchmarks["g/f/a"];
+    assert_eq!(b.params["kib"], 0.5);
+    assert_eq!(b.only, Some(bookproto::Harnesses::Wall("threads".into())));
+}
+
+#[test]
+fn the_command_line_refuses_an_empty_chapter_list_and_results_with_reference() {
+    let book = env!("CARGO_BIN_EXE_book");
+    for args in [
+        &["--chapters"][..],
+        &["--chapters", ""],
+        &["--chapters", "ch01,"],
+        &["build", "--reference", "--results", "x"],
+        &["nonsense"],
+    ] {
+        let out = std::process::Command::new(book)
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} was accepted");
+        assert!(err.contains("error"), "{args:?}: {err}");
+    }
+    let out = std::process::Command::new(book)
+        .args(["--chapters", ""])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a chapter name is empty"));
 }
