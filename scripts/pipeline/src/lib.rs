@@ -102,6 +102,56 @@ pub fn measure(ws: &Workspace, chapters: &[Chapter], mode: Mode, out: &Path) -> 
     Ok(())
 }
 
+/// Attaches each chapter's case list (parameters, one-sidedness) to its saved results in
+/// `dir` without measuring: for results measured before the list declared a parameter. The
+/// list is taken from the wall harness (`BOOK_CASES_ONLY`), and the saved ids must be exactly
+/// its cases, as [`collect::assemble`] checks for a fresh run; the measurements and the
+/// machine description are kept as they are.
+pub fn adopt_cases(ws: &Workspace, chapters: &[Chapter], dir: &Path) -> Result<()> {
+    for ch in chapters {
+        let path = dir.join(format!("{}.json", ch.package));
+        if !path.is_file() {
+            continue;
+        }
+        let old = Results::load(&path)?;
+        run::chapter(ws, ch, Mode::Quick, Which::Cases)?;
+        let cases = collect::manifests(&ws.dirs(ch), &ch.targets()?)?;
+        let mut raw = collect::Raw {
+            walls: Default::default(),
+            instrs: Default::default(),
+            customs: Default::default(),
+        };
+        for (id, b) in &old.benchmarks {
+            if let Some(w) = &b.wall {
+                raw.walls.insert(id.clone(), w.clone());
+            }
+            if let Some(i) = &b.instr {
+                raw.instrs.insert(id.clone(), i.clone());
+            }
+            if b.custom.is_some() || b.distribution.is_some() || !b.series.is_empty() {
+                raw.customs.insert(
+                    id.clone(),
+                    bookproto::Record {
+                        metrics: b.custom.clone().unwrap_or_default(),
+                        distribution: b.distribution.clone(),
+                        series: b.series.clone(),
+                        rounds: b.rounds.clone(),
+                    },
+                );
+            }
+        }
+        let mut new = collect::assemble(&ch.package, raw, &cases, true, old.machine.clone())
+            .with_context(|| format!("{} does not match the case list", ws.rel(&path)))?;
+        for (id, b) in new.benchmarks.iter_mut() {
+            b.rounds = old.benchmarks[id].rounds.clone();
+        }
+        new.artifacts = old.artifacts;
+        new.save(&path)?;
+        eprintln!("[{}] case list attached to {}", ch.package, ws.rel(&path));
+    }
+    Ok(())
+}
+
 /// What rendering produced: the files, and every chapter's claim outcomes.
 pub struct Rendered {
     /// Relative path and contents of every generated file.

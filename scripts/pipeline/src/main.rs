@@ -57,6 +57,9 @@ enum Stage {
     /// Count instructions afresh (gungraun harness only) and enforce the instruction-count
     /// claims on those counts; the test suite runs this.
     InstrCheck,
+    /// Attach the chapters' case lists (parameters, one-sided cases) to their saved results,
+    /// without measuring (results/local/, or results/reference/ with --reference).
+    AdoptCases,
 }
 
 /// The run mode as the command line names it.
@@ -116,6 +119,9 @@ fn main_inner() -> Result<()> {
         anyhow::bail!(
             "--saved applies to the `all` stage only (the other stages never benchmark, except `measure`)"
         );
+    }
+    if args.stage == Stage::AdoptCases {
+        return pipeline::adopt_cases(&ws, &ws.select(&args.chapters)?, &results_out);
     }
     if args.stage == Stage::InstrCheck {
         return pipeline::instr_check(&ws, &ws.select(&args.chapters)?);

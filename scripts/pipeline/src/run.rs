@@ -37,6 +37,8 @@ pub enum Which {
     All,
     /// The instruction-count targets; the wall targets only write their case list.
     Instr,
+    /// The wall targets' case lists only.
+    Cases,
 }
 
 /// Runs the bench targets of `ch` in `mode`, one `cargo bench --bench <target>` each (so that
@@ -55,11 +57,16 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: Mode, which: Which) -> Result
     let log_path = dirs.log();
     let mut log = std::fs::File::create(&log_path)?;
     eprintln!("[{}] building benchmarks", ch.package);
-    let build = Command::new("cargo")
+    let mut build = Command::new("cargo");
+    build
         .current_dir(&ws.root)
-        .args(["bench", "-p", &ch.package, "--no-run", "--quiet"])
-        .status()
-        .context("cannot start cargo")?;
+        .args(["bench", "-p", &ch.package, "--no-run", "--quiet"]);
+    if which == Which::Cases {
+        for t in ch.targets()?.iter().filter(|t| t.harness == Harness::Wall) {
+            build.args(["--bench", &t.name]);
+        }
+    }
+    let build = build.status().context("cannot start cargo")?;
     if !build.success() {
         bail!(
             "building the benchmarks of {} failed (cargo's errors are above)",
@@ -69,7 +76,10 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: Mode, which: Which) -> Result
     let started = Instant::now();
     let mut done = 0usize;
     for t in ch.targets()? {
-        let cases_only = which == Which::Instr && t.harness == Harness::Wall;
+        if which == Which::Cases && t.harness == Harness::Instr {
+            continue;
+        }
+        let cases_only = which != Which::All && t.harness == Harness::Wall;
         std::fs::create_dir_all(dirs.criterion(&t.name))?;
         let mut cmd = Command::new("cargo");
         cmd.current_dir(&ws.root)
