@@ -1,7 +1,11 @@
-//! Instruction-count harness (gungraun, callgrind) for chapter 02. Ids are
-//! `group/function/case`, the same as in `wall.rs`; the benchmarks' bodies are in `bodies/`,
-//! shared with `wall.rs`. The arguments of each `#[bench]` are built before callgrind starts
-//! counting, and gungraun passes them and the return value through `black_box`.
+//! Instruction-count harness (gungraun, callgrind) for chapter 02. Every `#[bench]` case is a
+//! case of the chapter's case list, `ch02::cases::all`, under the same id as in `wall.rs`; the
+//! benchmarks' bodies are in `bodies/`, shared with `wall.rs`. The arguments of each `#[bench]`
+//! are built before callgrind starts counting, and gungraun passes them and the return value
+//! through `black_box`.
+
+// gungraun's macros generate public modules, constants and functions without documentation.
+#![allow(missing_docs)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -140,6 +144,7 @@ library_benchmark_group!(name = small; benchmarks = per_call, batched);
 library_benchmark_group!(name = inline; benchmarks = ns_to_us);
 
 main!(
+    config = benchkit::instr_config();
     library_benchmark_groups = dce,
     fold,
     hoist,
