@@ -2,7 +2,8 @@
 //!
 //! The chapter's experiments share three pieces of code, one module each:
 //!
-//! - [`workload`]: deterministic inputs and the functions under measurement.
+//! - [`workload`]: the sort input (from the book's seeded generator, crate `inputs`) and the
+//!   functions under measurement.
 //! - [`layout`]: one kernel run over data whose layout changes while the code and the values
 //!   stay the same.
 //! - [`stats`]: the statistics the chapter explains (median, spread, bootstrap confidence

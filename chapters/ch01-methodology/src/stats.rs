@@ -4,7 +4,7 @@
 //! function takes samples as `f64` (nanoseconds, say) and panics on an empty slice, because a
 //! statistic of no measurements is a bug in the caller, not a number.
 
-use crate::workload::SplitMix64;
+use inputs::Rng;
 
 /// Arithmetic mean.
 pub fn mean(xs: &[f64]) -> f64 {
@@ -82,7 +82,7 @@ impl Interval {
 /// skewed and often have more than one mode.
 pub fn bootstrap_median_ci(xs: &[f64], resamples: usize, level: f64, seed: u64) -> Interval {
     assert!(!xs.is_empty() && resamples > 0, "bootstrap of no samples");
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = Rng::new(seed);
     let mut buf = vec![0.0; xs.len()];
     let medians: Vec<f64> = (0..resamples)
         .map(|_| {
@@ -109,7 +109,7 @@ pub fn compare_medians(old: &[f64], new: &[f64], resamples: usize, seed: u64) ->
         !old.is_empty() && !new.is_empty() && resamples > 0,
         "comparison of no samples"
     );
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = Rng::new(seed);
     let mut a = vec![0.0; old.len()];
     let mut b = vec![0.0; new.len()];
     let ratios: Vec<f64> = (0..resamples)

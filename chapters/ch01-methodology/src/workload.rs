@@ -1,36 +1,8 @@
-//! Deterministic inputs and the functions the chapter measures.
+//! The sort input and the functions the chapter measures.
 
-/// SplitMix64: a small, fast generator with a fixed sequence per seed. Benchmarks need inputs
-/// that are the same on every run and every machine; a cryptographic generator is not needed.
-#[derive(Clone, Debug)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// A generator that starts from `seed`.
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`, by Lemire's multiply-shift (bias below 2^-32 for the `n` used here).
-    pub fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
-    }
-}
-
-/// `len` random `u32` values from `seed`.
-pub fn random_u32s(len: usize, seed: u64) -> Vec<u32> {
-    let mut rng = SplitMix64::new(seed);
-    (0..len).map(|_| rng.next_u64() as u32).collect()
-}
+/// `len` random `u32` values from `seed`: the book's seeded generator, so that every run on every
+/// machine sorts the same values.
+pub use inputs::random_u32s;
 
 /// The two versions compared in the chapter: the standard library's stable sort (driftsort) and
 /// its unstable sort (ipnsort).

@@ -1,10 +1,11 @@
 //! Chapter 01's code against simple models: the statistics against their definitions, the
 //! workloads against the standard library, the layout kernel against a naive sum.
 
-use ch01::cases::{PITCHES, SAMPLE_COUNTS, pitch_case};
+use bookproto::Id;
+use ch01::cases::{PITCHES, SAMPLE_COUNTS, SORT_LEN, SORT_SEED, all};
 use ch01::layout::{COLS, Grid, ROWS, column_sums};
 use ch01::stats::{amdahl, bootstrap_median_ci, compare_medians, mad, mean, median, quantile};
-use ch01::workload::{SortAlgo, SplitMix64, random_u32s, sort_workload};
+use ch01::workload::{SortAlgo, random_u32s, sort_workload};
 use proptest::prelude::*;
 
 fn samples() -> impl Strategy<Value = Vec<f64>> {
@@ -79,14 +80,6 @@ proptest! {
         prop_assert_eq!(&b, &model);
         prop_assert_eq!(ca, cb);
     }
-
-    #[test]
-    fn below_stays_below(seed in any::<u64>(), n in 1u64..u64::MAX) {
-        let mut r = SplitMix64::new(seed);
-        for _ in 0..16 {
-            prop_assert!(r.below(n) < n);
-        }
-    }
 }
 
 #[test]
@@ -108,12 +101,22 @@ fn the_checksum_notices_a_misordering() {
 }
 
 #[test]
-fn splitmix64_matches_its_reference_sequence() {
-    // First outputs of SplitMix64 from seed 0, as published with the algorithm.
-    let mut r = SplitMix64::new(0);
-    assert_eq!(r.next_u64(), 0xe220_a839_7b1d_cdaf);
-    assert_eq!(r.next_u64(), 0x6e78_9e6a_a1b9_65f4);
-    assert_eq!(random_u32s(4, 7), random_u32s(4, 7));
+fn the_sort_input_is_fixed_by_its_seed_and_has_distinct_values_to_order() {
+    let input = random_u32s(SORT_LEN, SORT_SEED);
+    assert_eq!(input, random_u32s(SORT_LEN, SORT_SEED));
+    assert_eq!(input, inputs::random_u32s(SORT_LEN, SORT_SEED));
+    let mut distinct = input.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert!(distinct.len() > SORT_LEN - 8, "{} distinct", distinct.len());
+}
+
+#[test]
+fn the_bootstrap_is_fixed_by_its_seed() {
+    let xs: Vec<f64> = (1..=50).map(f64::from).collect();
+    let a = bootstrap_median_ci(&xs, 200, 0.95, 3);
+    let b = bootstrap_median_ci(&xs, 200, 0.95, 3);
+    assert_eq!((a.lo, a.hi), (b.lo, b.hi));
 }
 
 #[test]
@@ -153,7 +156,16 @@ fn a_pitch_shorter_than_a_row_is_refused() {
 fn case_lists_are_well_formed() {
     assert!(PITCHES.windows(2).all(|w| w[0] < w[1]));
     assert!(PITCHES.iter().all(|p| p % 4 == 0 && *p >= COLS * 4));
-    assert_eq!(pitch_case(4096), "pitch4096");
+    let cases = all();
+    let pitch = cases
+        .iter()
+        .find(|c| c.id == Id::new("layout", "column_sums", "pitch4096"))
+        .expect("a case for every pitch");
+    assert_eq!(pitch.usize("pitch"), 4096);
+    for p in PITCHES {
+        let id = Id::new("layout", "column_sums", &format!("pitch{p}"));
+        assert!(cases.iter().any(|c| c.id == id), "{id}");
+    }
     assert!(SAMPLE_COUNTS.windows(2).all(|w| w[0] < w[1]) && SAMPLE_COUNTS[0] >= 10);
 }
 

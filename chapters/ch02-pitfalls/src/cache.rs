@@ -23,7 +23,7 @@ pub fn flush<T>(data: &[T]) {
     // boundary.
     let offsets = (0..bytes).step_by(LINE).chain(std::iter::once(bytes - 1));
     for offset in offsets {
-        // Safety: `offset < bytes`, so the pointer is inside `data`, which is
+        // SAFETY: `offset < bytes`, so the pointer is inside `data`, which is
         // borrowed for the whole call. Flushing a line changes where its bytes are,
         // never what they are.
         unsafe { flush_line(start.add(offset)) };
@@ -38,14 +38,14 @@ pub fn flush<T>(data: &[T]) {
 /// `p` must point into memory that is mapped for the whole call.
 #[cfg(target_arch = "x86_64")]
 unsafe fn flush_line(p: *const u8) {
-    // Safety: the caller guarantees that `p` is mapped; `clflush` is part of SSE2, which every
+    // SAFETY: the caller guarantees that `p` is mapped; `clflush` is part of SSE2, which every
     // x86_64 processor has.
     unsafe { std::arch::x86_64::_mm_clflush(p) }
 }
 
 #[cfg(target_arch = "x86_64")]
 fn fence() {
-    // Safety: `mfence` touches no memory of its own and is part of SSE2, which every x86_64
+    // SAFETY: `mfence` touches no memory of its own and is part of SSE2, which every x86_64
     // processor has. It orders the flushes before every later load: the benchmark that
     // follows finds the lines gone, not on their way out.
     unsafe { std::arch::x86_64::_mm_mfence() }
@@ -57,14 +57,14 @@ fn fence() {
 /// `p` must point into memory that is mapped for the whole call.
 #[cfg(target_arch = "aarch64")]
 unsafe fn flush_line(p: *const u8) {
-    // Safety: the caller guarantees that `p` is mapped. `dc civac` (clean and invalidate by
+    // SAFETY: the caller guarantees that `p` is mapped. `dc civac` (clean and invalidate by
     // virtual address to the point of coherency) is allowed at user level on Linux.
     unsafe { std::arch::asm!("dc civac, {0}", in(reg) p, options(nostack, preserves_flags)) }
 }
 
 #[cfg(target_arch = "aarch64")]
 fn fence() {
-    // Safety: a barrier instruction; it touches no memory and no registers.
+    // SAFETY: a barrier instruction; it touches no memory and no registers.
     unsafe { std::arch::asm!("dsb ish", options(nostack, preserves_flags)) }
 }
 

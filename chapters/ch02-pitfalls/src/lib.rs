@@ -6,8 +6,8 @@
 //! - [`predict`]: a pool of inputs to cycle through, for the branch-predictor experiment.
 //! - [`timer`]: the clock's cost and step, and the naive way of timing one call.
 //!
-//! [`cases`] lists what both harnesses run; its inputs come from the seeded generator of
-//! `benchkit::rng`. The benchmarks' own code, right and wrong, is in `benches/bodies/`,
+//! [`cases`] lists what both harnesses run; its inputs come from the book's seeded generator
+//! (crate `inputs`). The benchmarks' own code, right and wrong, is in `benches/bodies/`,
 //! compiled into each harness as benchmark code is: in another crate than the functions it
 //! measures.
 

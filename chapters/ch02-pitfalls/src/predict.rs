@@ -2,7 +2,7 @@
 //! through, one per call.
 
 use crate::work::keep_large;
-use benchkit::rng::random_bytes;
+use inputs::random_bytes;
 
 /// `count` inputs of `len` random bytes, visited in turn, and an output buffer.
 pub struct Pool {

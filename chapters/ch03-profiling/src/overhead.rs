@@ -97,12 +97,12 @@ impl Ticker {
         if source == Source::Itimer {
             return t;
         }
-        // Safety: a zeroed sigevent is valid; the fields that matter are set below.
+        // SAFETY: a zeroed sigevent is valid; the fields that matter are set below.
         let mut sev: libc::sigevent = unsafe { std::mem::zeroed() };
         sev.sigev_notify = libc::SIGEV_SIGNAL;
         sev.sigev_signo = libc::SIGPROF;
         let mut id: libc::timer_t = std::ptr::null_mut();
-        // Safety: `sev` and `id` are live for the call; the timer is deleted in `Drop`.
+        // SAFETY: `sev` and `id` are live for the call; the timer is deleted in `Drop`.
         let rc = unsafe { libc::timer_create(libc::CLOCK_MONOTONIC, &mut sev, &mut id) };
         assert_eq!(rc, 0, "timer_create(CLOCK_MONOTONIC)");
         let period = libc::timespec {
@@ -125,7 +125,7 @@ impl Ticker {
                     it_interval: ZERO_TV,
                     it_value: ZERO_TV,
                 };
-                // Safety: both pointers are to live itimervals for the call.
+                // SAFETY: both pointers are to live itimervals for the call.
                 let rc = unsafe { libc::setitimer(libc::ITIMER_PROF, &zero, left) };
                 assert_eq!(rc, 0, "setitimer(ITIMER_PROF)");
             }
@@ -135,7 +135,7 @@ impl Ticker {
                     it_value: ZERO_TS,
                 };
                 let interval = left.it_interval;
-                // Safety: `id` is a live timer; both pointers are to live itimerspecs.
+                // SAFETY: `id` is a live timer; both pointers are to live itimerspecs.
                 let rc = unsafe { libc::timer_settime(*id, 0, &zero, left) };
                 assert_eq!(rc, 0, "timer_settime");
                 left.it_interval = interval;
@@ -150,7 +150,7 @@ impl Ticker {
                     // It had just fired: a zero value would leave it stopped.
                     left.it_value = left.it_interval;
                 }
-                // Safety: a pointer to a live itimerval; the old value is not wanted.
+                // SAFETY: a pointer to a live itimerval; the old value is not wanted.
                 let rc = unsafe { libc::setitimer(libc::ITIMER_PROF, left, std::ptr::null_mut()) };
                 assert_eq!(rc, 0, "setitimer(ITIMER_PROF)");
             }
@@ -158,7 +158,7 @@ impl Ticker {
                 if left.it_value.tv_sec == 0 && left.it_value.tv_nsec == 0 {
                     left.it_value = left.it_interval;
                 }
-                // Safety: `id` is a live timer; a pointer to a live itimerspec.
+                // SAFETY: `id` is a live timer; a pointer to a live itimerspec.
                 let rc = unsafe { libc::timer_settime(*id, 0, left, std::ptr::null_mut()) };
                 assert_eq!(rc, 0, "timer_settime");
             }
@@ -169,7 +169,7 @@ impl Ticker {
 impl Drop for Ticker {
     fn drop(&mut self) {
         if let Ticker::Monotonic(id, _) = self {
-            // Safety: `id` was created by timer_create and is deleted once, here.
+            // SAFETY: `id` was created by timer_create and is deleted once, here.
             unsafe { libc::timer_delete(*id) };
         }
     }

@@ -267,7 +267,7 @@ pub fn open(event: Event) -> Result<Counter, OpenError> {
 /// As [`open`].
 #[cfg(target_os = "linux")]
 pub fn open_attr(event: Event, attr: &PerfEventAttr) -> Result<Counter, OpenError> {
-    // Safety: `attr` points to a live, initialised `perf_event_attr` whose `size` field says
+    // SAFETY: `attr` points to a live, initialised `perf_event_attr` whose `size` field says
     // how many bytes the kernel may read (it is `size_of::<PerfEventAttr>()`, checked by the
     // tests); pid 0 and cpu -1 mean "this thread, on any CPU"; group -1 means no group.
     let fd = unsafe {
@@ -312,7 +312,7 @@ pub fn open_attr(event: Event, _attr: &PerfEventAttr) -> Result<Counter, OpenErr
 
 impl Counter {
     fn ioctl(&self, request: libc::c_ulong) -> io::Result<()> {
-        // Safety: `fd` is an open perf event descriptor owned by `self`; the three requests
+        // SAFETY: `fd` is an open perf event descriptor owned by `self`; the three requests
         // used here take no argument.
         let rc = unsafe { libc::ioctl(self.fd, request as _, 0) };
         if rc < 0 {
@@ -352,7 +352,7 @@ impl Counter {
     /// When `read(2)` fails or returns fewer than three values.
     pub fn read(&self) -> io::Result<Reading> {
         let mut buf = [0u64; 3];
-        // Safety: `buf` is 24 writable bytes, the size of the value, time-enabled and
+        // SAFETY: `buf` is 24 writable bytes, the size of the value, time-enabled and
         // time-running fields that `read_format` asked for.
         let n = unsafe { libc::read(self.fd, buf.as_mut_ptr().cast(), size_of_val(&buf)) };
         if n < 0 {
@@ -374,7 +374,7 @@ impl Counter {
 
 impl Drop for Counter {
     fn drop(&mut self) {
-        // Safety: `fd` was returned by perf_event_open and is closed exactly once, here.
+        // SAFETY: `fd` was returned by perf_event_open and is closed exactly once, here.
         unsafe { libc::close(self.fd) };
     }
 }

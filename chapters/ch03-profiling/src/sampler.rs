@@ -68,7 +68,7 @@ fn clock(id: libc::clockid_t) -> Duration {
         tv_sec: 0,
         tv_nsec: 0,
     };
-    // Safety: `ts` is a valid, writable timespec for the duration of the call.
+    // SAFETY: `ts` is a valid, writable timespec for the duration of the call.
     let rc = unsafe { libc::clock_gettime(id, &mut ts) };
     assert_eq!(rc, 0, "clock_gettime({id}) failed");
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, DefaultHasher};
 
-use benchkit::rng::WyRand;
+use inputs::Rng;
 
 /// One reading: a station's name (borrowed from the input text) and a temperature.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -75,7 +75,7 @@ pub type StationMap<'a> = HashMap<&'a str, Stats, BuildHasherDefault<DefaultHash
 /// If `stations` is zero.
 pub fn generate(records: usize, stations: usize, seed: u64) -> String {
     assert!(stations > 0, "a workload needs at least one station");
-    let mut rng = WyRand::new(seed);
+    let mut rng = Rng::new(seed);
     let names: Vec<String> = (0..stations)
         .map(|i| {
             let len = 3 + rng.below(10) as usize;

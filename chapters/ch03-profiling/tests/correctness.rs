@@ -273,7 +273,7 @@ fn perf_forbidden() -> bool {
         .ok()
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(2);
-    // Safety: geteuid has no preconditions.
+    // SAFETY: geteuid has no preconditions.
     level >= 3 && unsafe { libc::geteuid() } != 0
 }
 
@@ -285,7 +285,7 @@ fn software_events_open_and_count() {
         || {
             // Touch fresh memory (page faults) and burn CPU (task clock).
             const LEN: usize = 4 << 20;
-            // Safety: an anonymous private mapping with no address hint; checked below.
+            // SAFETY: an anonymous private mapping with no address hint; checked below.
             let p = unsafe {
                 libc::mmap(
                     std::ptr::null_mut(),
@@ -298,10 +298,10 @@ fn software_events_open_and_count() {
             };
             assert_ne!(p, libc::MAP_FAILED);
             for i in (0..LEN).step_by(4096) {
-                // Safety: `i < LEN`, inside the mapping, which is readable and writable.
+                // SAFETY: `i < LEN`, inside the mapping, which is readable and writable.
                 unsafe { p.cast::<u8>().add(i).write_volatile(1) };
             }
-            // Safety: `p` is the mapping of LEN bytes made above, unmapped once.
+            // SAFETY: `p` is the mapping of LEN bytes made above, unmapped once.
             unsafe { libc::munmap(p, LEN) };
             let mut x = 0u64;
             for i in 0..2_000_000u64 {
