@@ -11,29 +11,10 @@
 //! the time per line is the reciprocal of bandwidth.
 
 use crate::pages::{LINE, Line, LineBuf, Pages};
-use benchkit::rng::WyRand;
 
-// ANCHOR: sattolo
-/// A random cyclic permutation of `0..n` by Sattolo's algorithm: `next[i]` is the successor of
-/// `i`, and following successors from any slot visits all `n` slots before it returns.
-///
-/// It is the Fisher-Yates shuffle with one change: slot `i` swaps with a slot strictly below
-/// it, never with itself, which makes the result one single cycle (every one of the
-/// `(n - 1)!` cycles equally likely) rather than any permutation.
-pub fn cyclic_permutation(n: usize, seed: u64) -> Vec<u32> {
-    assert!(
-        n > 0 && u32::try_from(n).is_ok(),
-        "{n} slots do not fit the u32 indices"
-    );
-    let mut next: Vec<u32> = (0..n as u32).collect();
-    let mut rng = WyRand::new(seed);
-    for i in (1..n).rev() {
-        let j = rng.below(i as u64) as usize;
-        next.swap(i, j);
-    }
-    next
-}
-// ANCHOR_END: sattolo
+/// The random single cycle a [`Ring`] links its lines into (Sattolo's algorithm), from the
+/// book's shared inputs.
+pub use inputs::cyclic_permutation;
 
 /// A buffer of lines linked into one random cycle.
 pub struct Ring {
@@ -91,13 +72,13 @@ impl Ring {
     /// When `from` is not a line of the ring.
     pub fn walk(&self, from: usize, steps: u64) -> usize {
         assert!(from < self.len(), "line {from} is outside the ring");
-        // Safety: `from` is in bounds (checked above).
+        // SAFETY: `from` is in bounds (checked above).
         let start = unsafe { self.buf.as_ptr().add(from) };
-        // Safety: every line's first word holds the address of a line of this buffer (set in
+        // SAFETY: every line's first word holds the address of a line of this buffer (set in
         // `new`, and the buffer is never handed out mutably afterwards), and `self` keeps the
         // buffer mapped for the whole walk.
         let end = unsafe { chase(start, steps) };
-        // Safety: `end` is a line of the same buffer as `as_ptr()`.
+        // SAFETY: `end` is a line of the same buffer as `as_ptr()`.
         unsafe { end.offset_from(self.buf.as_ptr()) as usize }
     }
 }
@@ -111,27 +92,13 @@ impl Ring {
 #[inline(never)]
 pub unsafe fn chase(mut p: *const Line, steps: u64) -> *const Line {
     for _ in 0..steps {
-        // Safety: by the caller's contract, `p` points to a live line whose first word is the
+        // SAFETY: by the caller's contract, `p` points to a live line whose first word is the
         // address of another.
         p = unsafe { (*p).words[0] } as *const Line;
     }
     p
 }
 // ANCHOR_END: chase
-
-/// Whether following `next` from slot 0 visits every slot exactly once before it returns.
-pub fn is_single_cycle(next: &[u32]) -> bool {
-    let mut seen = vec![false; next.len()];
-    let mut i = 0usize;
-    for _ in 0..next.len() {
-        if i >= next.len() || seen[i] {
-            return false;
-        }
-        seen[i] = true;
-        i = next[i] as usize;
-    }
-    i == 0
-}
 
 /// A buffer of `len` lines for reading, every word set to its line's index so that the pages
 /// are mapped before anything is timed.

@@ -10,8 +10,7 @@
 
 use std::ops::{Deref, DerefMut};
 
-/// Bytes in a cache line on the machines this book runs on.
-pub const LINE: usize = 64;
+pub use inputs::LINE;
 
 /// Bytes in a huge page (x86-64 and most AArch64 kernels).
 pub const HUGE_PAGE: usize = 2 << 20;
@@ -69,23 +68,27 @@ pub struct LineBuf {
     len: usize,
 }
 
-// Safety: a `LineBuf` owns its mapping exclusively, like a `Vec<Line>` owns its allocation;
+// SAFETY: a `LineBuf` owns its mapping exclusively, like a `Vec<Line>` owns its allocation;
 // nothing in it is tied to the thread that created it.
 unsafe impl Send for LineBuf {}
-// Safety: shared access only reads the lines (through `Deref`), as for `&[Line]`.
+// SAFETY: shared access only reads the lines (through `Deref`), as for `&[Line]`.
 unsafe impl Sync for LineBuf {}
 
 impl LineBuf {
     /// Maps `len` lines (at least one) of zeroes and advises the kernel as `pages` says.
     ///
     /// # Panics
-    /// When `len` is zero or the mapping fails (out of address space or memory).
+    /// When `len` is zero, when the mapping's size (the lines and one huge page) exceeds
+    /// `isize::MAX` bytes, or when the mapping fails (out of address space or memory).
     pub fn new(len: usize, pages: Pages) -> LineBuf {
         assert!(len > 0, "a buffer of no lines");
         let bytes = len.checked_mul(LINE).expect("buffer size overflows");
         // One huge page more than needed, so that a huge-page boundary lies inside.
-        let map_len = bytes + HUGE_PAGE;
-        // Safety: an anonymous private mapping at an address of the kernel's choosing; no
+        let map_len = bytes
+            .checked_add(HUGE_PAGE)
+            .filter(|&n| isize::try_from(n).is_ok())
+            .expect("buffer size overflows");
+        // SAFETY: an anonymous private mapping at an address of the kernel's choosing; no
         // existing memory is affected. The result is checked against MAP_FAILED.
         let map = unsafe {
             libc::mmap(
@@ -103,7 +106,7 @@ impl LineBuf {
             std::io::Error::last_os_error()
         );
         let offset = (map as usize).next_multiple_of(HUGE_PAGE) - map as usize;
-        // Safety: `offset < HUGE_PAGE`, so the result lies inside the mapping, and the mapping
+        // SAFETY: `offset < HUGE_PAGE`, so the result lies inside the mapping, and the mapping
         // has room for `bytes` more after it.
         let lines = unsafe { map.cast::<u8>().add(offset) }.cast::<Line>();
         // ANCHOR: advise
@@ -111,7 +114,7 @@ impl LineBuf {
             Pages::Base => libc::MADV_NOHUGEPAGE,
             Pages::Huge => libc::MADV_HUGEPAGE,
         };
-        // Safety: the range lies inside our own mapping and starts on a page boundary. The
+        // SAFETY: the range lies inside our own mapping and starts on a page boundary. The
         // advice changes only how the kernel backs it, not its contents. A kernel without
         // transparent huge pages refuses it with EINVAL, and the buffer works without it, so
         // the result is deliberately ignored: `huge_share` reports what happened.
@@ -170,22 +173,23 @@ impl LineBuf {
 impl Deref for LineBuf {
     type Target = [Line];
     fn deref(&self) -> &[Line] {
-        // Safety: `lines` points to `len` lines inside our mapping, which lives as long as
-        // `self`; anonymous mappings start zeroed, and all-zero bytes are a valid `Line`.
+        // SAFETY: `lines` points to `len` lines inside our mapping, which lives as long as
+        // `self` (`new` checked that their size, `len * LINE`, and the mapping's are at most
+        // `isize::MAX`); anonymous mappings start zeroed, and all-zero bytes are a valid `Line`.
         unsafe { std::slice::from_raw_parts(self.lines, self.len) }
     }
 }
 
 impl DerefMut for LineBuf {
     fn deref_mut(&mut self) -> &mut [Line] {
-        // Safety: as in `deref`; `&mut self` makes this the only reference to the lines.
+        // SAFETY: as in `deref`; `&mut self` makes this the only reference to the lines.
         unsafe { std::slice::from_raw_parts_mut(self.lines, self.len) }
     }
 }
 
 impl Drop for LineBuf {
     fn drop(&mut self) {
-        // Safety: `map` and `map_len` are exactly what `mmap` returned and was asked for, and
+        // SAFETY: `map` and `map_len` are exactly what `mmap` returned and was asked for, and
         // no reference into the mapping outlives `self`.
         unsafe {
             libc::munmap(self.map, self.map_len);

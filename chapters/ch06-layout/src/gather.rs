@@ -10,10 +10,10 @@
 //! Every index order below visits each 64-byte line of the table exactly once per cycle, at its
 //! first word, so that the orders differ only in the order of the same loads.
 
-use benchkit::rng::WyRand;
+use inputs::{LINE, Rng, shuffle};
 
 /// `u64`s per 64-byte line.
-pub const WORDS_PER_LINE: usize = 8;
+pub const WORDS_PER_LINE: usize = LINE / size_of::<u64>();
 
 // ANCHOR: prefetch
 /// Asks the caches to fetch the line holding `p` into every level, and returns at once.
@@ -25,7 +25,7 @@ pub fn prefetch_read<T>(p: *const T) {
     #[cfg(target_arch = "x86_64")]
     {
         use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        // Safety: a prefetch is a hint. It never faults and never changes memory, whatever the
+        // SAFETY: a prefetch is a hint. It never faults and never changes memory, whatever the
         // address, so any pointer value is allowed, even one past the end of an allocation.
         unsafe { _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>()) }
     }
@@ -117,11 +117,7 @@ pub fn line_indices(lines: usize, order: Order) -> Vec<u32> {
         Order::Random(_) => (0..lines).collect(),
     };
     if let Order::Random(seed) = order {
-        let mut rng = WyRand::new(seed);
-        for i in (1..lines).rev() {
-            let j = rng.below(i as u64 + 1) as usize;
-            line_order.swap(i, j);
-        }
+        shuffle(&mut line_order, &mut Rng::new(seed));
     }
     line_order
         .into_iter()
@@ -131,7 +127,7 @@ pub fn line_indices(lines: usize, order: Order) -> Vec<u32> {
 
 /// A table of `lines` lines of seeded random words.
 pub fn table(lines: usize, seed: u64) -> Vec<u64> {
-    benchkit::rng::random_u64s(lines * WORDS_PER_LINE, seed)
+    inputs::random_u64s(lines * WORDS_PER_LINE, seed)
 }
 
 /// `idx` followed by its own first `tail` entries (repeated if `idx` is shorter): the list a

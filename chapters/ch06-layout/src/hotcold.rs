@@ -5,7 +5,7 @@
 //! along into the caches with every hot one. Moved to a parallel array, they stay in memory
 //! until the rare account that needs them is found.
 
-use benchkit::rng::WyRand;
+use inputs::Rng;
 
 /// The flag that marks an account for audit: the rare case that reads the cold part.
 pub const AUDIT: u32 = 1;
@@ -123,7 +123,7 @@ pub fn split(accounts: &[Account]) -> Split {
 
 /// `n` seeded random accounts, one in `audit_one_in` (on average) marked for audit.
 pub fn random_accounts(n: usize, audit_one_in: u64, seed: u64) -> Vec<Account> {
-    let mut rng = WyRand::new(seed);
+    let mut rng = Rng::new(seed);
     (0..n)
         .map(|i| {
             let mut name = [0u8; 48];

@@ -8,7 +8,7 @@
 //! does not promise any particular layout; `#[repr(C, packed)]` removes padding entirely, at the
 //! cost of unaligned fields that may not be borrowed.
 
-use benchkit::rng::WyRand;
+use inputs::Rng;
 
 /// The fields of an order, independent of layout: the model every layout is checked against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,7 +176,7 @@ pub fn notional<T: Order>(orders: &[T]) -> u64 {
 
 /// `n` seeded random orders, about three quarters of them live.
 pub fn random_fields(n: usize, seed: u64) -> Vec<Fields> {
-    let mut rng = WyRand::new(seed);
+    let mut rng = Rng::new(seed);
     (0..n)
         .map(|_| {
             let r = rng.next_u64();

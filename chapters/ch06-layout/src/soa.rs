@@ -6,7 +6,7 @@
 //! is, and only `k` sixteenths of the SoA's bytes. A gather that reads whole records at random
 //! touches one line per record in the AoS and sixteen in the SoA.
 
-use benchkit::rng::WyRand;
+use inputs::Rng;
 
 /// Fields per record.
 pub const FIELDS: usize = 16;
@@ -39,7 +39,7 @@ pub struct Soa {
 impl Aos {
     /// `n` records of seeded random fields.
     pub fn random(n: usize, seed: u64) -> Aos {
-        let mut rng = WyRand::new(seed);
+        let mut rng = Rng::new(seed);
         let records = (0..n)
             .map(|_| Record {
                 f: std::array::from_fn(|_| rng.next_u64() as u32),
@@ -119,6 +119,6 @@ pub fn gather_records_soa(soa: &Soa, idx: &[u32]) -> u64 {
 
 /// `n` seeded random record indices below `records`.
 pub fn random_indices(n: usize, records: usize, seed: u64) -> Vec<u32> {
-    let mut rng = WyRand::new(seed);
+    let mut rng = Rng::new(seed);
     (0..n).map(|_| rng.below(records as u64) as u32).collect()
 }

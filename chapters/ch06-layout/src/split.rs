@@ -15,8 +15,7 @@ struct Page([u8; PAGE]);
 /// Bytes in a page.
 pub const PAGE: usize = 4096;
 
-/// Bytes in a cache line.
-pub const LINE: usize = 64;
+pub use inputs::LINE;
 
 const _: () = assert!(std::mem::size_of::<Page>() == PAGE);
 const _: () = assert!(std::mem::align_of::<Page>() == PAGE);
@@ -28,8 +27,14 @@ pub struct Buffer {
 
 impl Buffer {
     /// `pages` pages of bytes from `seed`.
+    ///
+    /// # Panics
+    /// When `pages` pages take more bytes than a `usize` counts.
     pub fn new(pages: usize, seed: u64) -> Buffer {
-        let bytes = benchkit::rng::random_bytes(pages * PAGE, seed);
+        let len = pages
+            .checked_mul(PAGE)
+            .unwrap_or_else(|| panic!("{pages} pages do not fit in memory"));
+        let bytes = inputs::random_bytes(len, seed);
         let pages = bytes
             .chunks_exact(PAGE)
             .map(|c| Page(c.try_into().expect("a page")))
@@ -39,10 +44,14 @@ impl Buffer {
 
     /// The buffer's bytes; the first is page-aligned.
     pub fn bytes(&self) -> &[u8] {
-        // Safety: `Page` is `repr(C)` around a byte array, so the pages are one contiguous run of
-        // `len * PAGE` initialised bytes, borrowed for as long as `self`.
+        // SAFETY: `Page` is `repr(C)` around a byte array, so the pages are one contiguous run of
+        // initialised bytes, as many as `size_of_val` counts in the slice of pages (no
+        // arithmetic of ours that could wrap), borrowed for as long as `self`.
         unsafe {
-            std::slice::from_raw_parts(self.pages.as_ptr().cast::<u8>(), self.pages.len() * PAGE)
+            std::slice::from_raw_parts(
+                self.pages.as_ptr().cast::<u8>(),
+                size_of_val(self.pages.as_slice()),
+            )
         }
     }
 }
@@ -61,14 +70,21 @@ pub fn sum_at(bytes: &[u8], offset: usize, stride: usize, count: usize, passes: 
     if count == 0 {
         return 0;
     }
+    // The end of the last load, `offset + (count - 1) * stride + 8`, checked step by step:
+    // wrapping arithmetic could put a far-away load back inside the buffer.
+    let end = (count - 1)
+        .checked_mul(stride)
+        .and_then(|last| last.checked_add(offset))
+        .and_then(|last| last.checked_add(8));
     assert!(
-        offset + (count - 1) * stride + 8 <= bytes.len(),
+        end.is_some_and(|end| end <= bytes.len()),
         "load past the end"
     );
     let base = bytes.as_ptr();
     let load = |at: usize| {
-        // Safety: `at + 8 <= bytes.len()` for every `at` the loop below passes (checked once
-        // above for the last, largest one); `read_unaligned` accepts any alignment.
+        // SAFETY: `at + 8 <= bytes.len()` for every `at` the loop below passes (checked once
+        // above, without wrapping, for the last, largest one, and every smaller `at` is a
+        // partial sum of it, so neither wraps); `read_unaligned` accepts any alignment.
         u64::from_le(unsafe { base.add(at).cast::<u64>().read_unaligned() })
     };
     let mut s = [0u64; 4];

@@ -218,6 +218,27 @@ fn the_buffer_is_page_aligned_and_the_split_offsets_split() {
 }
 
 #[test]
+#[should_panic(expected = "load past the end")]
+fn a_stride_whose_last_load_wraps_is_refused() {
+    // `3 * stride` wraps to 2 (mod 2^64 on a 64-bit target, and likewise on 32): unchecked, the
+    // last load would seem to end at byte 10 of a 16-byte buffer and read far outside it.
+    let stride = usize::MAX / 3 + 1;
+    let _ = sum_at(&[0u8; 16], 0, stride, 4, 1);
+}
+
+#[test]
+#[should_panic(expected = "load past the end")]
+fn an_offset_whose_last_load_wraps_is_refused() {
+    let _ = sum_at(&[0u8; 16], usize::MAX - 3, 0, 4, 1);
+}
+
+#[test]
+#[should_panic(expected = "do not fit in memory")]
+fn a_buffer_whose_size_overflows_is_refused() {
+    let _ = Buffer::new(usize::MAX / PAGE + 1, 1);
+}
+
+#[test]
 fn the_wall_and_counted_cases_fit_their_buffers() {
     use ch06::cases::*;
     // The largest load of every split case ends inside the buffer the harnesses allocate.
