@@ -90,7 +90,7 @@ pub fn popcount_count_ones(words: &[u64]) -> u64 {
 pub fn popcount_hw(words: &[u64]) -> u64 {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("popcnt") {
-        // Safety: the CPU has just been found to support `popcnt`, the only feature the
+        // SAFETY: the CPU has just been found to support `popcnt`, the only feature the
         // function is compiled for beyond the baseline.
         return unsafe { popcount_popcnt(words) };
     }
@@ -257,7 +257,7 @@ pub fn pext_all(xs: &[u64], mask: u64, how: BitImpl) -> u64 {
         BitImpl::Bmi2 => {
             #[cfg(target_arch = "x86_64")]
             if has_bmi2() {
-                // Safety: BMI2, the only feature the function is compiled for beyond the
+                // SAFETY: BMI2, the only feature the function is compiled for beyond the
                 // baseline, was just detected on this CPU.
                 return unsafe { pext_all_bmi2(xs, mask) };
             }
@@ -274,7 +274,7 @@ pub fn pdep_all(xs: &[u64], mask: u64, how: BitImpl) -> u64 {
         BitImpl::Bmi2 => {
             #[cfg(target_arch = "x86_64")]
             if has_bmi2() {
-                // Safety: BMI2, the only feature the function is compiled for beyond the
+                // SAFETY: BMI2, the only feature the function is compiled for beyond the
                 // baseline, was just detected on this CPU.
                 return unsafe { pdep_all_bmi2(xs, mask) };
             }
@@ -324,17 +324,6 @@ pub fn find_byte_swar(hay: &[u8], needle: u8) -> Option<usize> {
 }
 // ANCHOR_END: find_swar
 
-/// A haystack of `len` bytes, none equal to `needle` but the last.
-pub fn haystack(len: usize, needle: u8, seed: u64) -> Vec<u8> {
-    let mut rng = crate::input::Rng::new(seed);
-    let mut v: Vec<u8> = (0..len)
-        .map(|_| {
-            let b = rng.next_u64() as u8;
-            if b == needle { b.wrapping_add(1) } else { b }
-        })
-        .collect();
-    if let Some(last) = v.last_mut() {
-        *last = needle;
-    }
-    v
-}
+/// A haystack of `len` random bytes, none equal to `needle` but the last: the book's shared
+/// one, which chapter 08 searches too.
+pub use inputs::haystack;

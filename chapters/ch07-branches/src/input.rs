@@ -1,17 +1,11 @@
 //! Seeded inputs. Every experiment builds its data from a fixed seed with the book's shared
-//! generator (`benchkit::rng`), so every run on every machine measures the same values.
+//! generator (crate `inputs`), so every run on every machine measures the same values.
 
-pub use benchkit::rng::{WyRand as Rng, random_u64s};
+pub use inputs::{Rng, random_u32s, random_u64s};
 
 /// `true` with probability `percent / 100`.
 pub fn chance(rng: &mut Rng, percent: u32) -> bool {
     rng.below(100) < u64::from(percent)
-}
-
-/// `len` random `u32` from `seed`.
-pub fn random_u32s(len: usize, seed: u64) -> Vec<u32> {
-    let mut rng = Rng::new(seed);
-    (0..len).map(|_| rng.next_u64() as u32).collect()
 }
 
 /// `len` words in which each bit is set with probability `percent / 100`.

@@ -13,7 +13,7 @@ use ch07::cases::*;
 use ch07::filter::{
     Filter, FilterCase, THRESHOLD, filter_branchless, filter_branchy, filter_input,
 };
-use ch07::input::{Rng, random_u32s, sparse_words};
+use ch07::input::{Rng, chance, random_u32s, sparse_words};
 use ch07::search::{
     Search, SearchCase, lower_bound_branchless, lower_bound_branchy, lower_bound_std,
 };
@@ -255,15 +255,13 @@ fn bmi2_detection_matches_the_target() {
 }
 
 #[test]
-fn the_generator_is_fixed_per_seed_and_below_stays_below() {
-    let mut a = Rng::new(1);
-    let mut b = Rng::new(1);
-    let xs: Vec<u64> = (0..8).map(|_| a.next_u64()).collect();
-    let ys: Vec<u64> = (0..8).map(|_| b.next_u64()).collect();
-    assert_eq!(xs, ys);
-    assert_ne!(xs[0], xs[1]);
+fn chance_comes_true_as_often_as_its_percentage_says() {
     let mut r = Rng::new(2);
-    assert!((0..1000).all(|_| r.below(7) < 7));
+    assert!((0..1000).all(|_| !chance(&mut r, 0)));
+    assert!((0..1000).all(|_| chance(&mut r, 100)));
+    let hits = (0..10_000).filter(|_| chance(&mut r, 25)).count();
+    // 2,500 expected, with a standard deviation of about 43.
+    assert!((2300..2700).contains(&hits), "{hits}");
     assert_eq!(percent_case(25), "p25");
     assert!(FILTER_PERCENTS.windows(2).all(|w| w[0] < w[1]));
     assert!(FILTER_PERCENTS.contains(&SORTED_PERCENT));

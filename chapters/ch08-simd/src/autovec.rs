@@ -66,7 +66,7 @@ pub fn add_slices(dst: &mut [f32], src: &[f32]) {
 #[inline(never)]
 pub unsafe fn add_raw(dst: *mut f32, src: *const f32, n: usize) {
     for i in 0..n {
-        // Safety: i < n, and the caller guarantees n valid elements behind both pointers.
+        // SAFETY: i < n, and the caller guarantees n valid elements behind both pointers.
         unsafe { *dst.add(i) += *src.add(i) };
     }
 }
@@ -77,7 +77,7 @@ pub unsafe fn add_raw(dst: *mut f32, src: *const f32, n: usize) {
 pub fn add_raw_disjoint(buf: &mut [f32]) {
     let half = buf.len() / 2;
     let p = buf.as_mut_ptr();
-    // Safety: `p .. p + half` and `p + half .. p + 2 * half` lie inside `buf` and do not
+    // SAFETY: `p .. p + half` and `p + half .. p + 2 * half` lie inside `buf` and do not
     // overlap.
     unsafe { add_raw(p.add(half), p, half) }
 }
@@ -90,7 +90,7 @@ pub fn add_raw_overlapping(buf: &mut [f32]) {
         return;
     };
     let p = buf.as_mut_ptr();
-    // Safety: both ranges, `p .. p + n` and `p + 1 .. p + 1 + n`, lie inside `buf`; `add_raw`
+    // SAFETY: both ranges, `p .. p + n` and `p + 1 .. p + 1 + n`, lie inside `buf`; `add_raw`
     // allows overlap.
     unsafe { add_raw(p.add(1), p, n) }
 }

@@ -67,7 +67,7 @@ pub fn dot_simd(isa: crate::isa::Isa, a: &[f32], b: &[f32]) -> f32 {
     #[cfg(target_arch = "x86_64")]
     {
         use crate::isa::Isa;
-        // Safety: `require` returned, so the CPU supports the features each function enables;
+        // SAFETY: `require` returned, so the CPU supports the features each function enables;
         // the slices have the same length, checked above.
         unsafe {
             match isa {
@@ -104,7 +104,7 @@ pub mod x86 {
         let mut i = 0;
         while i + N * W <= len {
             for (k, s) in acc.iter_mut().enumerate() {
-                // Safety: i + N * W <= len for both slices, so lanes i + k * W .. + W exist.
+                // SAFETY: i + N * W <= len for both slices, so lanes i + k * W .. + W exist.
                 let (x, y) = unsafe {
                     (
                         _mm_loadu_ps(pa.add(i + k * W)),
@@ -117,7 +117,7 @@ pub mod x86 {
         }
         let v = acc.iter().fold(_mm_setzero_ps(), |s, &x| _mm_add_ps(s, x));
         let mut lanes = [0.0f32; W];
-        // Safety: `lanes` is W floats of writable memory.
+        // SAFETY: `lanes` is W floats of writable memory.
         unsafe { _mm_storeu_ps(lanes.as_mut_ptr(), v) };
         let mut s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
         while i < len {
@@ -142,7 +142,7 @@ pub mod x86 {
         let mut i = 0;
         while i + N * W <= len {
             for (k, s) in acc.iter_mut().enumerate() {
-                // Safety: i + N * W <= len for both slices, so lanes i + k * W .. + W exist.
+                // SAFETY: i + N * W <= len for both slices, so lanes i + k * W .. + W exist.
                 let (x, y) = unsafe {
                     (
                         _mm256_loadu_ps(pa.add(i + k * W)),
@@ -157,7 +157,7 @@ pub mod x86 {
             .iter()
             .fold(_mm256_setzero_ps(), |s, &x| _mm256_add_ps(s, x));
         let mut lanes = [0.0f32; W];
-        // Safety: `lanes` is W floats of writable memory.
+        // SAFETY: `lanes` is W floats of writable memory.
         unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), v) };
         let mut s = lanes.iter().sum::<f32>();
         while i < len {
@@ -182,7 +182,7 @@ pub mod x86 {
         let mut i = 0;
         while i + N * W <= len {
             for (k, s) in acc.iter_mut().enumerate() {
-                // Safety: i + N * W <= len for both slices, so lanes i + k * W .. + W exist.
+                // SAFETY: i + N * W <= len for both slices, so lanes i + k * W .. + W exist.
                 let (x, y) = unsafe {
                     (
                         _mm512_loadu_ps(pa.add(i + k * W)),
@@ -196,7 +196,7 @@ pub mod x86 {
         while i < len {
             let n = (len - i).min(W);
             let mask: __mmask16 = (1u32 << n).wrapping_sub(1) as u16;
-            // Safety: the mask selects lanes i .. i + n, all below len; masked-out lanes are
+            // SAFETY: the mask selects lanes i .. i + n, all below len; masked-out lanes are
             // neither read nor able to fault.
             let (x, y) = unsafe {
                 (

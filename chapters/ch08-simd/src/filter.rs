@@ -50,7 +50,7 @@ pub fn filter_scalar_avx2(src: &[u32], t: u32, out: &mut [u32]) -> Option<usize>
     }
     #[cfg(target_arch = "x86_64")]
     {
-        // Safety: the CPU supports AVX2 and FMA, checked just above.
+        // SAFETY: the CPU supports AVX2 and FMA, checked just above.
         Some(unsafe { x86::filter_body_avx2(src, t, out) })
     }
     #[cfg(not(target_arch = "x86_64"))]
@@ -69,7 +69,7 @@ pub fn filter_simd(isa: crate::isa::Isa, src: &[u32], t: u32, out: &mut [u32]) -
     #[cfg(target_arch = "x86_64")]
     {
         use crate::isa::Isa;
-        // Safety: `require` returned, so the CPU supports the features each function enables;
+        // SAFETY: `require` returned, so the CPU supports the features each function enables;
         // `out` is at least as long as `src`, checked above.
         unsafe {
             match isa {
@@ -156,7 +156,7 @@ pub mod x86 {
         let mut n = 0;
         let mut chunks = src.chunks_exact(4);
         for c in &mut chunks {
-            // Safety: `c` holds four u32.
+            // SAFETY: `c` holds four u32.
             let v = unsafe { _mm_loadu_si128(c.as_ptr().cast()) };
             let lt = _mm_cmplt_epi32(_mm_xor_si128(v, flip), tv);
             let m = _mm_movemask_ps(_mm_castsi128_ps(lt)) as usize;
@@ -190,15 +190,15 @@ pub mod x86 {
         let mut n = 0;
         let mut chunks = src.chunks_exact(8);
         for c in &mut chunks {
-            // Safety: `c` holds eight u32.
+            // SAFETY: `c` holds eight u32.
             let v = unsafe { _mm256_loadu_si256(c.as_ptr().cast()) };
             // a < t  <=>  t > a, on the sign-flipped values.
             let lt = _mm256_cmpgt_epi32(tv, _mm256_xor_si256(v, flip));
             let m = _mm256_movemask_ps(_mm256_castsi256_ps(lt)) as usize;
-            // Safety: LANES8[m] is eight u32.
+            // SAFETY: LANES8[m] is eight u32.
             let perm = unsafe { _mm256_loadu_si256(super::LANES8[m].as_ptr().cast()) };
             let packed = _mm256_permutevar8x32_epi32(v, perm);
-            // Safety: n is at most the number of elements before `c`, so n + 8 <= src.len()
+            // SAFETY: n is at most the number of elements before `c`, so n + 8 <= src.len()
             // <= out.len(): the eight lanes stored are inside `out`.
             unsafe { _mm256_storeu_si256(out.as_mut_ptr().add(n).cast(), packed) };
             n += m.count_ones() as usize;
@@ -224,11 +224,11 @@ pub mod x86 {
         let mut n = 0;
         let mut chunks = src.chunks_exact(16);
         for c in &mut chunks {
-            // Safety: `c` holds sixteen u32.
+            // SAFETY: `c` holds sixteen u32.
             let v = unsafe { _mm512_loadu_si512(c.as_ptr().cast()) };
             let m = _mm512_cmplt_epu32_mask(v, tv);
             let packed = _mm512_maskz_compress_epi32(m, v);
-            // Safety: n is at most the number of elements before `c`, so n + 16 <=
+            // SAFETY: n is at most the number of elements before `c`, so n + 16 <=
             // src.len() <= out.len().
             unsafe { _mm512_storeu_si512(out.as_mut_ptr().add(n).cast(), packed) };
             n += m.count_ones() as usize;

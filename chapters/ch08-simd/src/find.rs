@@ -84,7 +84,7 @@ pub fn find_simd(isa: crate::isa::Isa, hay: &[u8], needle: u8) -> Option<usize> 
     #[cfg(target_arch = "x86_64")]
     {
         use crate::isa::Isa;
-        // Safety: `require` returned, so the CPU supports the features each function enables.
+        // SAFETY: `require` returned, so the CPU supports the features each function enables.
         unsafe {
             match isa {
                 Isa::Sse2 => x86::find_sse2(hay, needle),
@@ -126,7 +126,7 @@ pub mod x86 {
         let len = hay.len();
         let mut i = 0;
         while i + 4 * W <= len {
-            // Safety: i + 4 * W <= len, so the four loads are inside `hay`.
+            // SAFETY: i + 4 * W <= len, so the four loads are inside `hay`.
             let (a, b, c, d) = unsafe {
                 (
                     _mm_loadu_si128(p.add(i).cast()),
@@ -145,7 +145,7 @@ pub mod x86 {
             i += 4 * W;
         }
         while i + W <= len {
-            // Safety: i + W <= len; loadu accepts any alignment.
+            // SAFETY: i + W <= len; loadu accepts any alignment.
             let v = unsafe { _mm_loadu_si128(p.add(i).cast()) };
             // Bit j is set when byte i + j equals the needle.
             let m = _mm_movemask_epi8(_mm_cmpeq_epi8(v, n)) as u32;
@@ -171,7 +171,7 @@ pub mod x86 {
         let len = hay.len();
         let mut i = 0;
         while i + 4 * W <= len {
-            // Safety: i + 4 * W <= len, so the four loads are inside `hay`.
+            // SAFETY: i + 4 * W <= len, so the four loads are inside `hay`.
             let (a, b, c, d) = unsafe {
                 (
                     _mm256_loadu_si256(p.add(i).cast()),
@@ -190,7 +190,7 @@ pub mod x86 {
             i += 4 * W;
         }
         while i + W <= len {
-            // Safety: i + W <= len.
+            // SAFETY: i + W <= len.
             let v = unsafe { _mm256_loadu_si256(p.add(i).cast()) };
             let m = _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, n)) as u32;
             if m != 0 {
@@ -216,7 +216,7 @@ pub mod x86 {
         let len = hay.len();
         let mut i = 0;
         while i + 4 * W <= len {
-            // Safety: i + 4 * W <= len, so the four loads are inside `hay`.
+            // SAFETY: i + 4 * W <= len, so the four loads are inside `hay`.
             let (a, b, c, d) = unsafe {
                 (
                     _mm512_loadu_si512(p.add(i).cast()),
@@ -235,7 +235,7 @@ pub mod x86 {
         while i < len {
             let k = (len - i).min(W);
             let keep: __mmask64 = if k == W { u64::MAX } else { (1u64 << k) - 1 };
-            // Safety: the mask selects bytes i .. i + k, all below len; masked-out bytes are
+            // SAFETY: the mask selects bytes i .. i + k, all below len; masked-out bytes are
             // neither read nor able to fault.
             let v = unsafe { _mm512_maskz_loadu_epi8(keep, p.add(i).cast()) };
             let m = _mm512_mask_cmpeq_epi8_mask(keep, v, n);

@@ -11,7 +11,7 @@
 //!   aliasing).
 //! - [`loops`]: loop fusion, interchange and tiling.
 //! - [`stream`]: a plain read of a buffer with the widest loads, the bandwidth reference.
-//! - [`input`]: the seeded inputs of every experiment.
+//! - [`input`]: the seeded inputs of every experiment, on cache-line boundaries.
 //!
 //! [`cases`] lists what both benchmark harnesses run, so that a time and a count with the same
 //! id describe the same work.

@@ -9,10 +9,10 @@ use crate::isa::Isa;
 pub fn read_best(x: &[f32]) -> u32 {
     match Isa::best() {
         #[cfg(target_arch = "x86_64")]
-        // Safety: `best` reported AVX-512F and AVX-512BW.
+        // SAFETY: `best` reported AVX-512F and AVX-512BW.
         Some(Isa::Avx512) => unsafe { x86::read_avx512(x) },
         #[cfg(target_arch = "x86_64")]
-        // Safety: `best` reported AVX2 and FMA.
+        // SAFETY: `best` reported AVX2 and FMA.
         Some(Isa::Avx2) => unsafe { x86::read_avx2(x) },
         _ => read_portable(x),
     }
@@ -43,7 +43,7 @@ pub mod x86 {
         let mut blocks = x.chunks_exact(4 * W);
         for b in &mut blocks {
             for (k, a) in acc.iter_mut().enumerate() {
-                // Safety: `b` holds 4 * W floats; the W at k * W are inside it.
+                // SAFETY: `b` holds 4 * W floats; the W at k * W are inside it.
                 let v = unsafe { _mm512_loadu_si512(b.as_ptr().add(k * W).cast()) };
                 *a = _mm512_or_si512(*a, v);
             }
@@ -68,7 +68,7 @@ pub mod x86 {
         let mut blocks = x.chunks_exact(4 * W);
         for b in &mut blocks {
             for (k, a) in acc.iter_mut().enumerate() {
-                // Safety: `b` holds 4 * W floats; the W at k * W are inside it.
+                // SAFETY: `b` holds 4 * W floats; the W at k * W are inside it.
                 let v = unsafe { _mm256_loadu_si256(b.as_ptr().add(k * W).cast()) };
                 *a = _mm256_or_si256(*a, v);
             }
@@ -77,7 +77,7 @@ pub mod x86 {
             .iter()
             .fold(_mm256_setzero_si256(), |s, &a| _mm256_or_si256(s, a));
         let mut lanes = [0u32; W];
-        // Safety: `lanes` is W u32 of writable memory.
+        // SAFETY: `lanes` is W u32 of writable memory.
         unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), v) };
         lanes.iter().fold(0, |a, &l| a | l) | super::read_portable(blocks.remainder())
     }

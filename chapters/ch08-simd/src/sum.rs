@@ -66,7 +66,7 @@ pub fn sum_auto_avx2(x: &[f32]) -> Option<f32> {
     }
     #[cfg(target_arch = "x86_64")]
     {
-        // Safety: the CPU supports AVX2 and FMA, checked just above.
+        // SAFETY: the CPU supports AVX2 and FMA, checked just above.
         Some(unsafe { x86::sum_auto_avx2(x) })
     }
     #[cfg(not(target_arch = "x86_64"))]
@@ -92,7 +92,7 @@ pub fn sum_simd_accs<const N: usize>(isa: crate::isa::Isa, x: &[f32]) -> f32 {
     #[cfg(target_arch = "x86_64")]
     {
         use crate::isa::Isa;
-        // Safety: `require` returned, so the CPU supports the features each function enables.
+        // SAFETY: `require` returned, so the CPU supports the features each function enables.
         unsafe {
             match isa {
                 Isa::Sse2 => x86::sum_sse2::<N>(x),
@@ -156,7 +156,7 @@ pub mod x86 {
         let mut blocks = x.chunks_exact(N * W);
         for b in &mut blocks {
             for (k, a) in acc.iter_mut().enumerate() {
-                // Safety: `b` holds N * W floats, so the W floats at k * W are inside it;
+                // SAFETY: `b` holds N * W floats, so the W floats at k * W are inside it;
                 // `loadu` accepts any alignment.
                 let v = unsafe { _mm_loadu_ps(b.as_ptr().add(k * W)) };
                 *a = _mm_add_ps(*a, v);
@@ -164,7 +164,7 @@ pub mod x86 {
         }
         let mut rest = blocks.remainder().chunks_exact(W);
         for c in &mut rest {
-            // Safety: `c` holds exactly W floats.
+            // SAFETY: `c` holds exactly W floats.
             acc[0] = _mm_add_ps(acc[0], unsafe { _mm_loadu_ps(c.as_ptr()) });
         }
         let v = acc.iter().fold(_mm_setzero_ps(), |s, &a| _mm_add_ps(s, a));
@@ -189,7 +189,7 @@ pub mod x86 {
         let mut blocks = x.chunks_exact(N * W);
         for b in &mut blocks {
             for (k, a) in acc.iter_mut().enumerate() {
-                // Safety: `b` holds N * W floats, so the W floats at k * W are inside it;
+                // SAFETY: `b` holds N * W floats, so the W floats at k * W are inside it;
                 // `loadu` accepts any alignment.
                 let v = unsafe { _mm256_loadu_ps(b.as_ptr().add(k * W)) };
                 *a = _mm256_add_ps(*a, v);
@@ -197,7 +197,7 @@ pub mod x86 {
         }
         let mut rest = blocks.remainder().chunks_exact(W);
         for c in &mut rest {
-            // Safety: `c` holds exactly W floats.
+            // SAFETY: `c` holds exactly W floats.
             acc[0] = _mm256_add_ps(acc[0], unsafe { _mm256_loadu_ps(c.as_ptr()) });
         }
         let v = acc
@@ -226,7 +226,7 @@ pub mod x86 {
         let mut blocks = x.chunks_exact(N * W);
         for b in &mut blocks {
             for (k, a) in acc.iter_mut().enumerate() {
-                // Safety: `b` holds N * W floats, so the W floats at k * W are inside it;
+                // SAFETY: `b` holds N * W floats, so the W floats at k * W are inside it;
                 // `loadu` accepts any alignment.
                 let v = unsafe { _mm512_loadu_ps(b.as_ptr().add(k * W)) };
                 *a = _mm512_add_ps(*a, v);
@@ -234,12 +234,12 @@ pub mod x86 {
         }
         let mut rest = blocks.remainder().chunks_exact(W);
         for c in &mut rest {
-            // Safety: `c` holds exactly W floats.
+            // SAFETY: `c` holds exactly W floats.
             acc[0] = _mm512_add_ps(acc[0], unsafe { _mm512_loadu_ps(c.as_ptr()) });
         }
         let tail = rest.remainder();
         let mask: __mmask16 = (1u32 << tail.len()) as u16 - 1;
-        // Safety: the mask selects the first `tail.len()` lanes, exactly the elements of
+        // SAFETY: the mask selects the first `tail.len()` lanes, exactly the elements of
         // `tail`; a masked load does not touch (or fault on) the lanes it leaves out.
         let last = unsafe { _mm512_maskz_loadu_ps(mask, tail.as_ptr()) };
         acc[0] = _mm512_add_ps(acc[0], last);

@@ -269,6 +269,9 @@ fn the_seeded_arrays_start_on_a_cache_line_and_hold_every_element() {
         assert_eq!(f.as_ptr() as usize % 64, 0);
         assert_eq!(u.as_ptr() as usize % 64, 0);
         assert!(f.iter().all(|&x| (0.0..1.0).contains(&x)));
+        // The values are the book's seeded ones, only placed on a line.
+        assert_eq!(&f[..], &inputs::random_f32s(len, 7)[..]);
+        assert_eq!(&u[..], &inputs::random_u32s(len, 7)[..]);
         // The same seed gives the same values, and a longer array extends a shorter one.
         let longer = ch08::input::random_u32s(len + 3, 7);
         assert_eq!(&longer[..len], &u[..]);
