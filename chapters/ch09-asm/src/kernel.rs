@@ -26,7 +26,7 @@ pub fn sum_compiler(xs: &[u64]) -> u64 {
 #[inline(never)]
 pub fn sum_asm(xs: &[u64]) -> u64 {
     let mut acc: u64 = 0;
-    // Safety: the loop reads exactly `xs.len()` elements starting at `xs.as_ptr()`, all inside
+    // SAFETY: the loop reads exactly `xs.len()` elements starting at `xs.as_ptr()`, all inside
     // the slice; it writes only the registers named as outputs, touches no stack and leaves the
     // flags to the compiler (no `preserves_flags`).
     unsafe {
@@ -88,7 +88,7 @@ unsafe extern "sysv64" {
 /// The wrapping sum of `xs`, by the function written in `global_asm!`.
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 pub fn sum_global_asm(xs: &[u64]) -> u64 {
-    // Safety: `ch09_sum_global` reads `len` `u64` from `ptr`, which is exactly the slice, and
+    // SAFETY: `ch09_sum_global` reads `len` `u64` from `ptr`, which is exactly the slice, and
     // follows the System V calling convention declared above (it clobbers only rax, rdi, rsi
     // and the flags, all caller-saved).
     unsafe { ch09_sum_global(xs.as_ptr(), xs.len()) }
@@ -177,7 +177,7 @@ pub fn crc32c_sse42(data: &[u8]) -> u32 {
 pub fn crc32c_intrinsic(data: &[u8]) -> u32 {
     #[cfg(target_arch = "x86_64")]
     if has_crc32_instruction() {
-        // Safety: the processor supports SSE 4.2, checked just above.
+        // SAFETY: the processor supports SSE 4.2, checked just above.
         return unsafe { crc32c_sse42(data) };
     }
     crc32c_table(data)
@@ -195,7 +195,7 @@ pub unsafe fn crc32c_asm_sse42(data: &[u8]) -> u32 {
     let mut crc: u64 = 0xffff_ffff;
     let words = data.len() / 8;
     let tail = data.len() % 8;
-    // Safety: the first loop reads `words` 8-byte words from the start of `data`, the second
+    // SAFETY: the first loop reads `words` 8-byte words from the start of `data`, the second
     // the `tail` bytes after them: `8 * words + tail == data.len()` bytes in all, inside the
     // slice. `crc32` exists because the caller guarantees SSE 4.2. Only the registers named as
     // operands are written; no stack is used.
@@ -232,7 +232,7 @@ pub unsafe fn crc32c_asm_sse42(data: &[u8]) -> u32 {
 pub fn crc32c_asm(data: &[u8]) -> u32 {
     #[cfg(target_arch = "x86_64")]
     if has_crc32_instruction() {
-        // Safety: the processor supports SSE 4.2, checked just above.
+        // SAFETY: the processor supports SSE 4.2, checked just above.
         return unsafe { crc32c_asm_sse42(data) };
     }
     crc32c_table(data)
