@@ -1,5 +1,6 @@
-//! Wall-clock harness (criterion) for chapter 03, and the chapter's profiles. Ids are
-//! `group/function/case`, the same as in `instr.rs`, over the cases of `ch03::cases`.
+//! Wall-clock harness (criterion) for chapter 03, and the chapter's profiles. Every benchmark
+//! and every custom measurement is registered from the case list, `ch03::cases::all`, under the
+//! id `instr.rs` gives the same case.
 //!
 //! After criterion's benchmarks, the same binary
 //! 1. runs a copy of itself under callgrind and stores `callgrind_annotate`'s report
@@ -9,43 +10,79 @@
 //! 3. measures pprof's overhead against its frequency;
 //! 4. counts the workload with `perf_event_open` (`counters.txt`).
 //!
-//! Started with `CH03_CALLGRIND_CHILD` set, it only runs the workload once, for step 1.
+//! Started with `CH03_CALLGRIND_CHILD` set, it only runs the workload once, for step 1. Asked
+//! for criterion's `--list`, it lists criterion's benchmarks and skips steps 1 to 4, which
+//! measure as they go.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use benchkit::criterion::{BenchmarkId, Criterion};
 use benchkit::custom::{artifact, record};
-use benchkit::{Mode, criterion};
-use ch03::cases::*;
+use benchkit::{Case, Mode, criterion};
+use ch03::cases::{CASE, FLAME_HZ, RECORDS, STATIONS, input};
 use ch03::overhead::Source;
 use ch03::workload::{self, PHASE_NAMES, PHASES, RUN};
 use ch03::{callgrind, overhead, perf, sampler};
+
+/// The cases of `group/function` that the wall-clock harness measures, in declaration order.
+fn cases(group: &str, function: &str) -> Vec<Case> {
+    ch03::cases::all()
+        .into_iter()
+        .filter(|c| c.id.group == group && c.id.function == function && c.harnesses.wall())
+        .collect()
+}
+
+/// The case `group/function/case` of the chapter's list.
+fn listed(group: &str, function: &str, case: &str) -> Case {
+    let id = benchkit::Id::new(group, function, case);
+    ch03::cases::all()
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("{id} is not in the chapter's case list"))
+}
+
+/// Criterion's id for the listed case `group/function/case` ([`benchkit::id`]).
+fn id(group: &str, function: &str, case: &str) -> BenchmarkId {
+    benchkit::id(&listed(group, function, case))
+}
+
+/// Records `metrics` for `case`, which goes through [`benchkit::id`] as a criterion benchmark
+/// does: the harness's check of its case list then counts a custom-only case as registered.
+fn record_case(case: &Case, metrics: &[(&str, f64)]) {
+    let _ = benchkit::id(case);
+    record(&case.id.to_string(), metrics);
+}
+
+/// The requested frequency of an `overhead` case, in hertz.
+fn hz(case: &Case) -> i32 {
+    i32::try_from(case.usize("hz")).expect("a frequency fits an i32")
+}
 
 fn phases(c: &mut Criterion, text: &str) {
     let records = workload::parse(text);
     let map = workload::aggregate(&records);
     let sorted = workload::sort(map.clone());
     let mut g = c.benchmark_group("phase");
-    g.bench_function(BenchmarkId::new("parse", CASE), |b| {
+    g.bench_function(id("phase", "parse", CASE), |b| {
         b.iter(|| black_box(workload::parse(black_box(text))))
     });
-    g.bench_function(BenchmarkId::new("aggregate", CASE), |b| {
+    g.bench_function(id("phase", "aggregate", CASE), |b| {
         b.iter(|| black_box(workload::aggregate(black_box(&records))))
     });
-    g.bench_function(BenchmarkId::new("sort", CASE), |b| {
+    g.bench_function(id("phase", "sort", CASE), |b| {
         b.iter_batched(
             || map.clone(),
             |m| black_box(workload::sort(black_box(m))),
             criterion::BatchSize::LargeInput,
         )
     });
-    g.bench_function(BenchmarkId::new("format", CASE), |b| {
+    g.bench_function(id("phase", "format", CASE), |b| {
         b.iter(|| black_box(workload::format(black_box(&sorted))))
     });
     g.finish();
     let mut g = c.benchmark_group("workload");
-    g.bench_function(BenchmarkId::new("run", CASE), |b| {
+    g.bench_function(id("workload", "run", CASE), |b| {
         b.iter(|| black_box(workload::run(black_box(text))))
     });
     g.finish();
@@ -95,8 +132,8 @@ fn sampled_profile(text: &str, mode: Mode, ir: ([u64; 4], u64)) {
     artifact("workload.folded", &p.folded.to_text());
     // ANCHOR_END: flame
     let inside = p.folded.total();
-    record(
-        &format!("workload/run/{CASE}"),
+    record_case(
+        &listed("workload", "run", CASE),
         &[
             ("samples", inside as f64),
             ("outside_samples", p.outside as f64),
@@ -106,8 +143,8 @@ fn sampled_profile(text: &str, mode: Mode, ir: ([u64; 4], u64)) {
     );
     for (i, (name, frame)) in PHASE_NAMES.iter().zip(PHASES).enumerate() {
         let n = p.folded.inclusive(frame);
-        record(
-            &format!("phase/{name}/{CASE}"),
+        record_case(
+            &listed("phase", name, CASE),
             &[
                 ("samples", n as f64),
                 ("sample_pct", 100.0 * n as f64 / inside as f64),
@@ -128,14 +165,17 @@ fn overhead_curve(text: &str, mode: Mode) {
     };
     let shortfall =
         overhead::process_clock_shortfall(49, rounds / 4, &mut work).expect("start pprof");
-    record("clock/process/armed", &[("shortfall_pct", shortfall)]);
+    record_case(
+        &listed("clock", "process", "armed"),
+        &[("shortfall_pct", shortfall)],
+    );
     let calls = overhead::calls_for(Duration::from_millis(20), &mut work);
     let mut points = Vec::new();
-    for hz in OVERHEAD_HZ {
-        let o =
-            overhead::measure(Source::Itimer, hz, rounds, calls, &mut work).expect("start pprof");
-        record(
-            &format!("overhead/pprof/hz{hz}"),
+    for case in cases("overhead", "pprof") {
+        let o = overhead::measure(Source::Itimer, hz(&case), rounds, calls, &mut work)
+            .expect("start pprof");
+        record_case(
+            &case,
             &[
                 ("overhead_pct", o.overhead_pct),
                 ("samples_per_s", o.delivered_hz),
@@ -144,11 +184,11 @@ fn overhead_curve(text: &str, mode: Mode) {
         );
         points.push(o);
     }
-    for hz in DRIVEN_HZ {
-        let o = overhead::measure(Source::Monotonic, hz, rounds, calls, &mut work)
+    for case in cases("overhead", "hrtimer") {
+        let o = overhead::measure(Source::Monotonic, hz(&case), rounds, calls, &mut work)
             .expect("start pprof");
-        record(
-            &format!("overhead/hrtimer/hz{hz}"),
+        record_case(
+            &case,
             &[
                 ("overhead_pct", o.overhead_pct),
                 ("samples_per_s", o.delivered_hz),
@@ -158,16 +198,19 @@ fn overhead_curve(text: &str, mode: Mode) {
         points.push(o);
     }
     let cost = overhead::cost_per_sample(&points);
-    record(
-        "overhead/budget/pct1",
-        &[
-            ("cost_per_sample_ns", cost * 1e9),
-            (
-                "max_hz",
-                overhead::max_rate_within(BUDGET_PCT, cost.max(1e-9)),
-            ),
-        ],
-    );
+    for case in cases("overhead", "budget") {
+        let budget_pct = case.get("budget_pct");
+        record_case(
+            &case,
+            &[
+                ("cost_per_sample_ns", cost * 1e9),
+                (
+                    "max_hz",
+                    overhead::max_rate_within(budget_pct, cost.max(1e-9)),
+                ),
+            ],
+        );
+    }
 }
 
 /// Step 4: the workload under `perf_event_open` counters.
@@ -186,8 +229,8 @@ fn counters(text: &str, run_ir: u64) {
             .filter(|m| m.event.is_hardware() == hw && m.result.is_ok())
             .count() as f64
     };
-    record(
-        "counters/perf/workload",
+    record_case(
+        &listed("counters", "perf", "workload"),
         &[("hw_opened", opened(true)), ("sw_opened", opened(false))],
     );
     let mut report = format!(
@@ -244,13 +287,23 @@ fn main() {
         black_box(workload::run(black_box(&text)));
         return;
     }
+    // Not `benchkit::main!`: the profiles follow criterion's benchmarks in the same process.
+    benchkit::start(ch03::cases::all());
     let mode = Mode::from_env();
     let text = input();
     let mut c = benchkit::config();
     phases(&mut c, &text);
     c.final_summary();
-    let ir = callgrind_profile();
-    sampled_profile(&text, mode, ir);
-    overhead_curve(&text, mode);
-    counters(&text, ir.1);
+    if std::env::args().any(|a| a == "--list") {
+        // Listing measures nothing: the custom cases are registered without their steps.
+        for case in ch03::cases::custom() {
+            let _ = benchkit::id(&case);
+        }
+    } else {
+        let ir = callgrind_profile();
+        sampled_profile(&text, mode, ir);
+        overhead_curve(&text, mode);
+        counters(&text, ir.1);
+    }
+    benchkit::finish();
 }
