@@ -26,6 +26,7 @@ pub use gungraun;
 
 pub mod custom;
 pub mod rng;
+pub mod runner;
 
 /// Criterion's settings for a [`Mode`].
 pub trait Budget {
@@ -149,11 +150,22 @@ pub fn start(cases: Vec<Case>) {
 }
 
 /// Criterion's id for `case` (function and case; the group is the criterion group's), noted as
-/// registered so that [`finish`] can compare the harness with its case list.
+/// registered ([`register`]) so that [`finish`] can compare the harness with its case list.
 ///
 /// # Panics
 /// When [`start`] was not called, or the case is not one the list gives the wall-clock harness.
 pub fn id(case: &Case) -> criterion::BenchmarkId {
+    register(case);
+    criterion::BenchmarkId::new(case.id.function.clone(), case.id.case.clone())
+}
+
+/// Notes `case` as measured by the wall-clock harness, so that [`finish`] can compare the
+/// harness with its case list: [`id`] does it for a criterion benchmark, and
+/// [`runner::Experiment::run`] for every case it measures.
+///
+/// # Panics
+/// When [`start`] was not called, or the case is not one the list gives the wall-clock harness.
+pub fn register(case: &Case) {
     let mut reg = REGISTRY.lock().expect("registry");
     let (manifest, seen) = reg
         .as_mut()
@@ -167,7 +179,6 @@ pub fn id(case: &Case) -> criterion::BenchmarkId {
         case.id
     );
     seen.insert(case.id.clone());
-    criterion::BenchmarkId::new(case.id.function.clone(), case.id.case.clone())
 }
 
 /// Ends the wall-clock harness: every case the list gives it must have been registered.
@@ -187,7 +198,7 @@ pub fn finish() {
         .collect();
     assert!(
         missing.is_empty(),
-        "the case list gives the wall harness cases it did not register: {}; register them with benchkit::id or declare them `instr_only`",
+        "the case list gives the wall harness cases it did not register: {}; register them with benchkit::id (criterion) or measure them with benchkit::runner::Experiment::run, or declare them `instr_only`",
         missing.join(", ")
     );
 }
