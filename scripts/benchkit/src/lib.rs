@@ -24,8 +24,10 @@ pub use bookproto::{self, Case, Id, Manifest, Mode};
 pub use criterion;
 pub use gungraun;
 
+pub mod alloc;
 pub mod custom;
 pub mod rng;
+pub mod rss;
 pub mod runner;
 
 /// Criterion's settings for a [`Mode`].
