@@ -1,9 +1,13 @@
-//! Instruction-count harness (gungraun, callgrind) for chapter 05. Ids are
-//! `group/function/case`, the same as in `wall.rs` for the transposes it shares; the arguments
-//! of each `#[bench]` are built before callgrind starts counting.
+//! Instruction-count harness (gungraun, callgrind) for chapter 05. Every `#[bench]` case is a
+//! case of the chapter's case list, `ch05::cases::all`, under the same id as in `wall.rs` for
+//! the transposes it shares; the arguments of each `#[bench]` are built before callgrind starts
+//! counting.
 //!
 //! Callgrind's cache simulation has caches of fixed sizes, not this machine's, and runs about
 //! fifty times slower than the processor, so this harness counts small cases only.
+
+// gungraun's macros generate public modules, constants and functions without documentation.
+#![allow(missing_docs)]
 
 use std::hint::black_box;
 
@@ -17,8 +21,8 @@ fn ring(kib: usize) -> Ring {
     Ring::new(&cyclic_permutation(lines_in(kib), CHASE_SEED), Pages::Base)
 }
 
-// Every size of `ch05::cases::SIM_WORKING_SETS_KIB`; the ids are callgrind's own (`sim/...`):
-// the wall-clock ladder times one load per iteration, this counts `SIM_STEPS` of them.
+// The ids are callgrind's own (`sim/...`): the wall-clock ladder times one load per
+// iteration, this counts `SIM_STEPS` of them.
 #[library_benchmark]
 #[bench::kib16(ring(16))]
 #[bench::kib1024(ring(1024))]
@@ -33,7 +37,6 @@ fn matrices(n: usize) -> (usize, Vec<u32>, Vec<u32>) {
     (n, src, dst)
 }
 
-// Every side of `ch05::cases::SIM_TRANSPOSE_SIDES`, with the ids of the wall-clock cases.
 #[library_benchmark]
 #[bench::n64(matrices(64))]
 #[bench::n1000(matrices(1000))]
@@ -64,4 +67,7 @@ fn run(t: Transpose, (n, src, mut dst): (usize, Vec<u32>, Vec<u32>)) -> (Vec<u32
 library_benchmark_group!(name = sim; benchmarks = chase);
 library_benchmark_group!(name = transpose; benchmarks = naive, blocked, recursive);
 
-main!(library_benchmark_groups = sim, transpose);
+main!(
+    config = benchkit::instr_config();
+    library_benchmark_groups = sim, transpose
+);

@@ -1,5 +1,5 @@
-//! Wall-clock harness (criterion) for chapter 05. Ids are `group/function/case`, the same as in
-//! `instr.rs`, over the cases listed in `ch05::cases`.
+//! Wall-clock harness (criterion) for chapter 05. Every benchmark is registered from the case
+//! list, `ch05::cases::all`, under the id `instr.rs` gives the cases it shares.
 //!
 //! The latency ladder and the bandwidth sweep time one *iteration* as one dependent load or one
 //! line read, so that criterion's time per iteration is the time per load or per line. Each
@@ -7,42 +7,68 @@
 //! thousands of steps.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use benchkit::criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
-use benchkit::{GroupSettings, apply};
-use ch05::cases::{CHASE_SEED, TRANSPOSE_SIDES, WORKING_SETS_KIB, kib_case, lines_in, side_case};
+use benchkit::criterion::{Criterion, SamplingMode};
+use benchkit::{BIG, Case, SWEEP, apply};
+use ch05::cases::{CHASE_SEED, lines_in};
 use ch05::chase::{Ring, cyclic_permutation, filled_lines, read_lines};
 use ch05::pages::{Pages, thp_policy};
 use ch05::transpose::{Transpose, square};
 
 // ANCHOR: settings
-/// Per case: warm-up, measurement time and number of samples, in quick mode and in full mode
-/// (`benchkit::apply` picks the pair for the current mode).
-type Settings = GroupSettings;
-
-/// The sweeps have many cases whose set-up takes longer than their measurement.
-const SWEEP: Settings = [
-    (Duration::from_millis(100), Duration::from_millis(250), 20),
-    (Duration::from_millis(400), Duration::from_millis(1500), 50),
-];
-
-/// The transposes have few cases, but the largest takes a good fraction of a second per call,
-/// so they are sampled flat (every sample one batch of equal size) and less often.
-const TRANSPOSE: Settings = [
-    (Duration::from_millis(200), Duration::from_millis(600), 10),
-    (Duration::from_millis(500), Duration::from_secs(3), 30),
-];
-
+// Each group's warm-up, measurement time and number of samples, in quick mode and in full mode,
+// come from one of benchkit's presets (`benchkit::apply` picks the pair for the current mode).
+// The ladder and the bandwidth sweep have many cases whose set-up takes longer than their
+// measurement: `benchkit::SWEEP`. The transposes have few cases, but the largest takes a good
+// fraction of a second per call, so they are sampled flat (every sample one batch of equal
+// size) and less often: `benchkit::BIG`.
 // ANCHOR_END: settings
+
+/// The cases of `group` that the wall-clock harness measures, in declaration order.
+fn cases(group: &str) -> Vec<Case> {
+    ch05::cases::all()
+        .into_iter()
+        .filter(|c| c.id.group == group && c.harnesses.wall())
+        .collect()
+}
+
+/// The case `group/function/case` of the chapter's list.
+fn listed(group: &str, function: &str, case: &str) -> Case {
+    let id = benchkit::Id::new(group, function, case);
+    ch05::cases::all()
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("{id} is not in the chapter's case list"))
+}
+
+/// The pages a `ladder` case's function names.
+fn pages(case: &Case) -> Pages {
+    Pages::ALL
+        .into_iter()
+        .find(|p| p.name() == case.id.function)
+        .unwrap_or_else(|| panic!("{} names no pages", case.id))
+}
+
+/// The version a `transpose` case's function names.
+fn version(case: &Case) -> Transpose {
+    Transpose::ALL
+        .into_iter()
+        .find(|t| t.name() == case.id.function)
+        .unwrap_or_else(|| panic!("{} names no transpose", case.id))
+}
 
 /// Records the kernel's transparent-huge-page policy as three flags (one of them 1), so that
 /// the page can show which policy the ladder ran under.
 fn record_thp_policy() {
+    // Registered like a criterion benchmark, so that the harness's check of its case list
+    // counts it, also where the kernel has no such policy to record.
+    let case = listed("ladder", "policy", "thp");
+    let _ = benchkit::id(&case);
     if let Some(policy) = thp_policy() {
         let flag = |name: &str| if policy == name { 1.0 } else { 0.0 };
         benchkit::custom::record(
-            "ladder/policy/thp",
+            &case.id.to_string(),
             &[
                 ("always", flag("always")),
                 ("madvise", flag("madvise")),
@@ -57,19 +83,22 @@ fn ladder(c: &mut Criterion) {
     record_thp_policy();
     let mut g = c.benchmark_group("ladder");
     apply(&mut g, SWEEP);
-    for kib in WORKING_SETS_KIB {
-        let next = cyclic_permutation(lines_in(kib), CHASE_SEED);
-        for pages in Pages::ALL {
-            let ring = Ring::new(&next, pages);
-            let id = BenchmarkId::new(pages.name(), kib_case(kib));
+    let walks: Vec<Case> = cases("ladder")
+        .into_iter()
+        .filter(|case| case.id.function != "policy")
+        .collect();
+    // The list gives the cases size by size; both kinds of pages of one size walk one cycle.
+    for size in walks.chunk_by(|a, b| a.get("kib") == b.get("kib")) {
+        let next = cyclic_permutation(lines_in(size[0].usize("kib")), CHASE_SEED);
+        for case in size {
+            let ring = Ring::new(&next, pages(case));
             if let Some(share) = ring.huge_share() {
-                let full_id = format!("ladder/{}/{}", pages.name(), kib_case(kib));
-                benchkit::custom::record(&full_id, &[("huge_pct", share)]);
+                benchkit::custom::record(&case.id.to_string(), &[("huge_pct", share)]);
             }
             // One iteration is one dependent load; the walk goes on where the last sample
             // stopped, so that no sample replays lines the previous one brought into cache.
             let mut at = 0;
-            g.bench_function(id, |b| {
+            g.bench_function(benchkit::id(case), |b| {
                 b.iter_custom(|loads| {
                     let start = Instant::now();
                     at = ring.walk(black_box(at), loads);
@@ -85,10 +114,10 @@ fn ladder(c: &mut Criterion) {
 fn bandwidth(c: &mut Criterion) {
     let mut g = c.benchmark_group("bandwidth");
     apply(&mut g, SWEEP);
-    for kib in WORKING_SETS_KIB {
-        let buf = filled_lines(lines_in(kib), Pages::Huge);
+    for case in cases("bandwidth") {
+        let buf = filled_lines(lines_in(case.usize("kib")), Pages::Huge);
         // One iteration is one 64-byte line read.
-        g.bench_function(BenchmarkId::new("read", kib_case(kib)), |b| {
+        g.bench_function(benchkit::id(&case), |b| {
             b.iter_custom(|lines| {
                 let start = Instant::now();
                 black_box(read_lines(black_box(&buf), lines));
@@ -102,11 +131,15 @@ fn bandwidth(c: &mut Criterion) {
 fn transpose(c: &mut Criterion) {
     let mut g = c.benchmark_group("transpose");
     g.sampling_mode(SamplingMode::Flat);
-    apply(&mut g, TRANSPOSE);
-    for n in TRANSPOSE_SIDES {
+    apply(&mut g, BIG);
+    // The list gives the cases side by side; every version of one side uses one pair of
+    // matrices.
+    for side in cases("transpose").chunk_by(|a, b| a.get("side") == b.get("side")) {
+        let n = side[0].usize("side");
         let (src, mut dst) = square(n);
-        for t in Transpose::ALL {
-            g.bench_function(BenchmarkId::new(t.name(), side_case(n)), |b| {
+        for case in side {
+            let t = version(case);
+            g.bench_function(benchkit::id(case), |b| {
                 b.iter(|| t.run(n, n, black_box(&src), black_box(&mut dst)))
             });
         }
@@ -114,9 +147,4 @@ fn transpose(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group! {
-    name = ch05;
-    config = benchkit::config();
-    targets = ladder, bandwidth, transpose
-}
-criterion_main!(ch05);
+benchkit::main!(cases = ch05::cases::all(); targets = ladder, bandwidth, transpose);

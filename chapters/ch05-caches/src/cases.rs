@@ -1,6 +1,11 @@
-//! The cases both harnesses measure. `benches/wall.rs` (criterion) and `benches/instr.rs`
-//! (gungraun) read these lists, and the ids they give each case are the ids that
-//! `figures.toml` names.
+//! The cases the chapter measures, declared once. `benches/wall.rs` (criterion) registers its
+//! benchmarks from [`all`], `benches/instr.rs` (gungraun) names each of its `#[bench]` cases
+//! after one of them, and `figures.toml` names them by the same ids.
+
+use bookproto::{Case, case_name, sweep};
+
+use crate::pages::Pages;
+use crate::transpose::Transpose;
 
 /// Working-set sizes of the latency ladder and the bandwidth sweep, in KiB: every power of two
 /// from 4 KiB (one base page) to 1 GiB, past the last-level cache of the machines this book
@@ -18,9 +23,9 @@ pub const WORKING_SETS_KIB: [usize; 19] = {
 /// Seed of every random cycle; fixed so that every run walks the same order.
 pub const CHASE_SEED: u64 = 0x5eed_0005;
 
-/// The id of a working-set case, as both harnesses name it: `kib4`, `kib1048576`.
+/// The case name of a working-set case, as [`all`] names it: `kib4`, `kib1048576`.
 pub fn kib_case(kib: usize) -> String {
-    format!("kib{kib}")
+    case_name("kib", kib as f64)
 }
 
 /// Lines in a working set of `kib` KiB.
@@ -33,9 +38,9 @@ pub fn lines_in(kib: usize) -> usize {
 /// what that does), which would mix a second effect into this one.
 pub const TRANSPOSE_SIDES: [usize; 5] = [64, 250, 1000, 2000, 4000];
 
-/// The id of a transpose case: `n4096`.
+/// The case name of a transpose case, as [`all`] names it: `n4000`.
 pub fn side_case(n: usize) -> String {
-    format!("n{n}")
+    case_name("n", n as f64)
 }
 
 /// Working sets of the simulated ladder under callgrind, in KiB: inside its simulated L1,
@@ -49,3 +54,65 @@ pub const SIM_STEPS: u64 = 100_000;
 /// whose column of `dst` lines does not; no larger, because callgrind runs about fifty times
 /// slower than the processor.
 pub const SIM_TRANSPOSE_SIDES: [usize; 2] = [64, 1000];
+
+/// Every case of the chapter:
+///
+/// - `ladder/<pages>/kib<size>`: the latency of a dependent load in a working set of `kib` KiB
+///   over base and over huge pages (one case per size and [`Pages`], size by size), with the
+///   share of huge pages recorded beside it; `ladder/policy/thp`: the kernel's
+///   transparent-huge-page policy;
+/// - `bandwidth/read/kib<size>`: reading `kib` KiB line by line;
+/// - `sim/chase/kib<size>`: the dependent loads counted in callgrind's simulated caches;
+/// - `transpose/<version>/n<side>`: each [`Transpose`] of a square matrix of side `side`, side by
+///   side; callgrind counts the sides of [`SIM_TRANSPOSE_SIDES`].
+pub fn all() -> Vec<Case> {
+    let machine = "the machine's caches, TLB and memory, which callgrind neither has nor times; \
+                   its simulated caches are counted in sim/chase";
+    let kib = |group: &str, function: &str, kib: usize| {
+        Case::new(group, function, &kib_case(kib)).param("kib", kib as f64)
+    };
+    let mut cases: Vec<Case> = WORKING_SETS_KIB
+        .iter()
+        .flat_map(|&size| Pages::ALL.map(|pages| kib("ladder", pages.name(), size)))
+        .map(|c| c.wall_only(machine))
+        .collect();
+    cases.push(Case::new("ladder", "policy", "thp").wall_only(
+        "custom measurement by the wall harness: the kernel's transparent-huge-page policy",
+    ));
+    cases.extend(
+        WORKING_SETS_KIB
+            .iter()
+            .map(|&size| kib("bandwidth", "read", size).wall_only(machine)),
+    );
+    cases.extend(
+        sweep(
+            "sim",
+            "chase",
+            "kib",
+            "kib",
+            SIM_WORKING_SETS_KIB.map(|k| k as f64),
+        )
+        .into_iter()
+        .map(|c| {
+            c.instr_only(
+                "callgrind's simulated caches of fixed sizes, counted over SIM_STEPS loads; \
+                 the machine's ladder is timed in ladder/*",
+            )
+        }),
+    );
+    for side in TRANSPOSE_SIDES {
+        for t in Transpose::ALL {
+            let case =
+                Case::new("transpose", t.name(), &side_case(side)).param("side", side as f64);
+            cases.push(if SIM_TRANSPOSE_SIDES.contains(&side) {
+                case
+            } else {
+                case.wall_only(
+                    "callgrind runs about fifty times slower than the processor: it counts \
+                     only the sides of SIM_TRANSPOSE_SIDES",
+                )
+            });
+        }
+    }
+    cases
+}
