@@ -360,11 +360,12 @@ fn drive_loop<P: Pipeline>(
     loop {
         // Send everything that is due (and, closed loop, whose client is free).
         let now = now_ns();
+        // A request is in flight from the moment it is stamped: the stamp (for W) and the
+        // count the sampler reads (for L) agree, however long the write takes.
         let mut send = |i: usize| -> io::Result<()> {
             sent[i] = now_ns();
-            pipe.send(i)?;
             shared.sent.fetch_add(1, Ordering::Release);
-            Ok(())
+            pipe.send(i)
         };
         // ANCHOR: send_due
         match mode {
