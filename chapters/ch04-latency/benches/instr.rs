@@ -1,6 +1,11 @@
 //! Instruction-count harness (gungraun, callgrind) for chapter 04: the deterministic parts of
-//! the chapter, under the same ids as in `wall.rs`. The network runs are not counted: their
-//! instruction counts depend on timing, and what they measure is time.
+//! the chapter. Every `#[bench]` case is a case of the chapter's case list, `ch04::cases::all`,
+//! under the same id as in `wall.rs`. The load experiments are not counted (the list declares
+//! them wall-clock only): their instruction counts depend on timing, and what they measure is
+//! time.
+
+// gungraun's macros generate public modules, constants and functions without documentation.
+#![allow(missing_docs)]
 
 use std::hint::black_box;
 
@@ -79,4 +84,7 @@ fn handle(wire: Vec<u8>) -> (Vec<u8>, Vec<u8>, usize) {
 
 library_benchmark_group!(name = protocol; benchmarks = handle);
 
-main!(library_benchmark_groups = summary, record, protocol);
+main!(
+    config = benchkit::instr_config();
+    library_benchmark_groups = summary, record, protocol
+);

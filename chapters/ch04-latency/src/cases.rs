@@ -1,8 +1,12 @@
-//! What the chapter measures, shared by both harnesses and the page.
+//! What the chapter measures, declared once ([`all`]) and shared by both harnesses and the
+//! page: the wall-clock harness measures every case of the list (the load experiments with
+//! benchkit's runner, the rest with criterion), the instruction-count harness names each of its
+//! `#[bench]` cases after one of the others, and `figures.toml` names them by the same ids.
 
 use std::time::Duration;
 
 use benchkit::Mode;
+use bookproto::{Case, sweep};
 
 // ANCHOR: params
 /// Mean service time the load experiments ask for (exponentially distributed), ns.
@@ -29,7 +33,7 @@ pub const TRADEOFF_CLIENTS: [usize; 7] = [1, 2, 4, 8, 16, 32, 64];
 // ANCHOR_END: batching
 
 // ANCHOR: durations
-/// Seconds of schedule per load point.
+/// Seconds of schedule per load point, over all its rounds.
 pub fn point_secs(mode: Mode) -> f64 {
     match mode {
         Mode::Quick => 1.5,
@@ -37,7 +41,7 @@ pub fn point_secs(mode: Mode) -> f64 {
     }
 }
 
-/// Seconds of the capacity measurement.
+/// Seconds of the capacity measurement, over all its rounds.
 pub fn capacity_secs(mode: Mode) -> f64 {
     match mode {
         Mode::Quick => 1.0,
@@ -45,7 +49,7 @@ pub fn capacity_secs(mode: Mode) -> f64 {
     }
 }
 
-/// Seconds per point of the batching experiment.
+/// Seconds per point of the batching experiment, over all its rounds.
 pub fn tradeoff_secs(mode: Mode) -> f64 {
     match mode {
         Mode::Quick => 0.6,
@@ -54,16 +58,6 @@ pub fn tradeoff_secs(mode: Mode) -> f64 {
 }
 
 // ANCHOR_END: durations
-
-/// The case name of a utilisation: `u50`.
-pub fn util_case(u: u32) -> String {
-    format!("u{u}")
-}
-
-/// The case name of a number of clients: `n16`.
-pub fn clients_case(n: usize) -> String {
-    format!("n{n}")
-}
 
 /// Latencies the micro-benchmarks summarise.
 pub const SUMMARY_LENS: [usize; 2] = [1024, 65536];
@@ -75,7 +69,7 @@ pub const FRAMES: usize = 64;
 pub fn latency_sample(n: usize) -> Vec<u64> {
     let mut rng = benchkit::rng::WyRand::new(SEED);
     (0..n)
-        .map(|_| crate::loadgen::exponential(&mut rng, SERVICE_MEAN_NS) as u64 + 1)
+        .map(|_| benchkit::runner::load::exponential(&mut rng, SERVICE_MEAN_NS) as u64 + 1)
         .collect()
 }
 
@@ -89,14 +83,85 @@ pub fn request_frames() -> Vec<u8> {
         crate::protocol::Request {
             id: i,
             service_ns: 200_000,
-            body: crate::loadgen::body_for(i).to_vec(),
+            body: crate::client::body_for(i).to_vec(),
         }
         .encode(&mut wire);
     }
     wire
 }
 
-/// The case name of a sample size: `n1024`.
-pub fn len_case(n: usize) -> String {
-    format!("n{n}")
+/// Why the load experiments are measured by the wall-clock harness only.
+const LOAD_WALL_ONLY: &str = "a server and its load generator on the loopback interface: \
+    callgrind serialises their threads and does not time the network, and what the experiment \
+    measures is time";
+
+/// Every case of the chapter:
+///
+/// - `capacity/closed/n16`: the capacity run, [`CAPACITY_CLIENTS`] closed-loop clients back to
+///   back (parameter `clients`);
+/// - `load/open/u<pct>` and `load/closed/u<pct>`: one load point per utilisation of
+///   [`UTILISATIONS`] (parameter `util`, percent of the measured capacity), in an open loop
+///   and in a closed loop of [`CO_CLIENTS`] clients (parameter `clients`);
+/// - `tradeoff/one_at_a_time/n<clients>` and `tradeoff/batched/n<clients>`: the batching
+///   experiment, one point per number of clients of [`TRADEOFF_CLIENTS`] (parameters `clients`
+///   and `batch_max`, the largest batch the server takes: 1 and [`BATCH_MAX`]);
+///
+/// all three measured by the wall-clock harness only, with benchkit's runner; and, measured by
+/// both harnesses:
+///
+/// - `summary/hdr/n<len>` and `summary/sort/n<len>`: p50, p99 and p999 of [`SUMMARY_LENS`]
+///   latencies (parameter `n`) by HDR histogram and by sorting a copy;
+/// - `record/into_hdr/n4096` and `record/into_vec/n4096`: recording [`RECORD_LEN`] latencies
+///   one at a time (parameter `n`);
+/// - `protocol/handle/frames64`: parsing and answering [`FRAMES`] requests (parameter
+///   `frames`).
+pub fn all() -> Vec<Case> {
+    let count = |v: usize| v as f64;
+    let mut cases = vec![
+        Case::new("capacity", "closed", &format!("n{CAPACITY_CLIENTS}"))
+            .param("clients", count(CAPACITY_CLIENTS))
+            .wall_only(LOAD_WALL_ONLY),
+    ];
+    let utils = UTILISATIONS.map(f64::from);
+    for (open, closed) in sweep("load", "open", "u", "util", utils)
+        .into_iter()
+        .zip(sweep("load", "closed", "u", "util", utils))
+    {
+        cases.push(open.wall_only(LOAD_WALL_ONLY));
+        cases.push(
+            closed
+                .param("clients", count(CO_CLIENTS))
+                .wall_only(LOAD_WALL_ONLY),
+        );
+    }
+    for (server, batch_max) in [("one_at_a_time", 1), ("batched", BATCH_MAX)] {
+        cases.extend(
+            sweep(
+                "tradeoff",
+                server,
+                "n",
+                "clients",
+                TRADEOFF_CLIENTS.map(count),
+            )
+            .into_iter()
+            .map(|c| {
+                c.param("batch_max", count(batch_max))
+                    .wall_only(LOAD_WALL_ONLY)
+            }),
+        );
+    }
+    for n in SUMMARY_LENS {
+        for function in ["hdr", "sort"] {
+            cases.push(Case::new("summary", function, &format!("n{n}")).param("n", count(n)));
+        }
+    }
+    for function in ["into_hdr", "into_vec"] {
+        cases.push(
+            Case::new("record", function, &format!("n{RECORD_LEN}")).param("n", count(RECORD_LEN)),
+        );
+    }
+    cases.push(
+        Case::new("protocol", "handle", &format!("frames{FRAMES}")).param("frames", count(FRAMES)),
+    );
+    cases
 }

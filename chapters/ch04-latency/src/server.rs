@@ -244,7 +244,7 @@ pub fn try_realtime() -> bool {
     #[cfg(target_os = "linux")]
     {
         let param = libc::sched_param { sched_priority: 10 };
-        // Safety: `pthread_self` is the calling thread, which is alive, and `param` is a live
+        // SAFETY: `pthread_self` is the calling thread, which is alive, and `param` is a live
         // local the call only reads.
         unsafe { libc::pthread_setschedparam(libc::pthread_self(), libc::SCHED_FIFO, &param) == 0 }
     }

@@ -1,46 +1,14 @@
-//! From a trace to numbers: percentiles from HDR histograms, Little's law, and the M/M/1 model.
+//! From a trace to numbers: percentiles by sorting and by HDR histogram, Little's law, and the
+//! M/M/1 model. (The percentiles of a run's latencies come from benchkit's runner,
+//! `benchkit::runner::hist`.)
 
 use hdrhistogram::Histogram;
 
-use crate::loadgen::Trace;
+use benchkit::runner::load::Trace;
 
-/// Significant decimal digits the histograms keep: values are stored to within 0.1%.
-pub const SIGFIG: u8 = 3;
-/// The largest latency recorded exactly: one minute, in nanoseconds. Longer ones saturate.
-pub const MAX_NS: u64 = 60_000_000_000;
-
-/// An empty latency histogram: 1 ns to one minute, three significant digits.
-pub fn histogram() -> Histogram<u64> {
-    Histogram::new_with_bounds(1, MAX_NS, SIGFIG).expect("valid bounds")
-}
-
-/// The percentiles the chapter reports, in nanoseconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Percentiles {
-    /// Median.
-    pub p50: f64,
-    /// 99th percentile.
-    pub p99: f64,
-    /// 99.9th percentile.
-    pub p999: f64,
-    /// Mean.
-    pub mean: f64,
-    /// Largest value.
-    pub max: f64,
-}
-
-// ANCHOR: percentiles
-/// The percentiles of a histogram.
-pub fn percentiles(h: &Histogram<u64>) -> Percentiles {
-    Percentiles {
-        p50: h.value_at_quantile(0.50) as f64,
-        p99: h.value_at_quantile(0.99) as f64,
-        p999: h.value_at_quantile(0.999) as f64,
-        mean: h.mean(),
-        max: h.max() as f64,
-    }
-}
-// ANCHOR_END: percentiles
+/// The latency histograms of benchkit's runner, which the chapter uses throughout: 1 ns to one
+/// minute, three significant digits ([`SIGFIG`]); longer values saturate at [`MAX_NS`].
+pub use benchkit::runner::hist::{MAX_NS, SIGFIG, histogram};
 
 // ANCHOR: sorted_percentile
 /// The `q` quantile of sorted values by the nearest-rank rule: the smallest value that at
@@ -66,42 +34,6 @@ pub fn hdr_percentiles(h: &mut Histogram<u64>, values: &[u64]) -> [u64; 3] {
     }
     [0.50, 0.99, 0.999].map(|q| h.value_at_quantile(q))
 }
-
-// ANCHOR: latencies
-/// Latencies of a trace, in three ways.
-#[derive(Clone, Debug)]
-pub struct Latencies {
-    /// From the intended send time to the answer: what the user sees.
-    pub corrected: Histogram<u64>,
-    /// From the actual send time to the answer: what a naive closed-loop tool reports.
-    pub naive: Histogram<u64>,
-    /// The naive latencies with HdrHistogram's after-the-fact correction for an expected
-    /// interval between requests (`record_correct`).
-    pub record_correct: Histogram<u64>,
-}
-
-impl Latencies {
-    /// Records every request of `trace`; `expected_interval_ns` is the gap a client meant to
-    /// leave between its requests (0 disables `record_correct`'s synthetic samples).
-    pub fn of(trace: &Trace, expected_interval_ns: u64) -> Latencies {
-        let (mut corrected, mut naive, mut rc) = (histogram(), histogram(), histogram());
-        for i in 0..trace.received_ns.len() {
-            let done = trace.received_ns[i];
-            let from_intended = done - trace.intended_ns[i];
-            let from_sent = done - trace.sent_ns[i];
-            corrected.saturating_record(from_intended.max(1));
-            naive.saturating_record(from_sent.max(1));
-            rc.record_correct(from_sent.clamp(1, MAX_NS), expected_interval_ns)
-                .expect("clamped into range");
-        }
-        Latencies {
-            corrected,
-            naive,
-            record_correct: rc,
-        }
-    }
-}
-// ANCHOR_END: latencies
 
 /// Little's law, measured.
 #[derive(Clone, Copy, Debug, PartialEq)]

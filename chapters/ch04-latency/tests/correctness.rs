@@ -1,20 +1,25 @@
-//! Correctness of chapter 04's parts: the protocol, the server, the load generator's schedule,
-//! the percentiles and Little's-law accounting.
+//! Correctness of chapter 04's parts: the case list, the protocol, the server, the workloads
+//! and the connection benchkit's load generator drives, the percentiles and Little's-law
+//! accounting.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use benchkit::rng::WyRand;
-use ch04::loadgen::{Loop, Schedule, Trace, body_for, exponential, run};
+use benchkit::runner::combine;
+use benchkit::runner::load::{Latencies, Loop, Trace, exponential};
+use ch04::cases::SEED;
+use ch04::client::{Workload, body_for, run};
+use ch04::experiment::{Capacity, capacity, load_point, tradeoff_point};
 use ch04::protocol::{
     FrameError, MAX_BODY, Request, Response, answer, digest, handle_all, parse_request,
     parse_response,
 };
 use ch04::server::{Server, ServerConfig};
 use ch04::stats::{
-    Latencies, hdr_percentiles, histogram, inflight_at, integrated_inflight, little, mm1_mean,
-    mm1_quantile, percentiles, sort_percentiles, sorted_quantile,
+    hdr_percentiles, histogram, inflight_at, integrated_inflight, little, mm1_mean, mm1_quantile,
+    sort_percentiles, sorted_quantile,
 };
 use proptest::prelude::*;
 
@@ -260,11 +265,12 @@ fn the_batching_server_serves_what_has_arrived_together() {
 }
 
 #[test]
-fn poisson_schedules_have_the_asked_rate_and_exponential_gaps() {
-    let s = Schedule::poisson(5000.0, 20_000, 100_000.0, 3);
+fn poisson_workloads_have_the_asked_rate_and_exponential_gaps() {
+    let s = Workload::poisson(5000.0, 20_000, 100_000.0, 3);
     assert_eq!(s.len(), 20_000);
-    assert!(s.intended_ns.windows(2).all(|w| w[0] <= w[1]));
+    assert!(s.arrivals.intended_ns.windows(2).all(|w| w[0] <= w[1]));
     let gaps: Vec<f64> = s
+        .arrivals
         .intended_ns
         .windows(2)
         .map(|w| (w[1] - w[0]) as f64)
@@ -277,10 +283,11 @@ fn poisson_schedules_have_the_asked_rate_and_exponential_gaps() {
     let svc = s.service_ns.iter().map(|&x| f64::from(x)).sum::<f64>() / s.len() as f64;
     assert!((svc / 100_000.0 - 1.0).abs() < 0.03, "mean service {svc}");
     // The same seed gives the same schedule.
-    assert_eq!(s, Schedule::poisson(5000.0, 20_000, 100_000.0, 3));
-    let u = Schedule::uniform(1000.0, 5, 7);
+    assert_eq!(s, Workload::poisson(5000.0, 20_000, 100_000.0, 3));
+    let u = Workload::uniform(1000.0, 5, 7);
     assert_eq!(
-        u.intended_ns
+        u.arrivals
+            .intended_ns
             .windows(2)
             .map(|w| w[1] - w[0])
             .collect::<Vec<_>>(),
@@ -293,7 +300,7 @@ fn poisson_schedules_have_the_asked_rate_and_exponential_gaps() {
 #[test]
 fn the_open_loop_sends_on_schedule_and_the_closed_loop_waits() {
     let server = Server::start(ServerConfig::PLAIN).unwrap();
-    let sch = Schedule::uniform(2000.0, 200, 20_000);
+    let sch = Workload::uniform(2000.0, 200, 20_000);
     let t = run(server.addr(), &sch, Loop::Open, Duration::from_secs(10)).unwrap();
     assert_eq!(t.received_ns.len(), 200);
     for i in 0..200 {
@@ -313,7 +320,7 @@ fn the_open_loop_sends_on_schedule_and_the_closed_loop_waits() {
     assert!(span >= 99_000_000, "{span}");
 
     // Closed loop, one client, back to back: no request leaves before the last is answered.
-    let sch = Schedule::back_to_back_fixed(100, 10_000);
+    let sch = Workload::back_to_back_fixed(100, 10_000);
     let t = run(
         server.addr(),
         &sch,
@@ -343,7 +350,7 @@ fn the_open_loop_sends_on_schedule_and_the_closed_loop_waits() {
 fn a_run_that_cannot_finish_fails_instead_of_hanging() {
     let server = Server::start(ServerConfig::PLAIN).unwrap();
     // Ten requests of 100 ms each cannot be answered in 300 ms.
-    let sch = Schedule::back_to_back_fixed(10, 100_000_000);
+    let sch = Workload::back_to_back_fixed(10, 100_000_000);
     let t = Instant::now();
     let r = run(server.addr(), &sch, Loop::Open, Duration::from_millis(300));
     assert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::TimedOut);
@@ -430,14 +437,14 @@ fn record_correct_fills_in_the_requests_a_stall_held_back() {
         ..Trace::default()
     };
     let lat = Latencies::of(&trace, 1_000_000);
-    let naive = percentiles(&lat.naive);
-    let rc = percentiles(&lat.record_correct);
+    let naive_p99 = lat.naive.value_at_quantile(0.99) as f64;
+    let rc_p99 = lat.record_correct.value_at_quantile(0.99) as f64;
     // Naively only one sample in a thousand is slow, so the p99 is 1 ms...
-    assert!(naive.p99 < 1.01e6);
+    assert!(naive_p99 < 1.01e6);
     // ...but a user arriving every 1 ms during the stall waited up to 100 ms: the correction
     // adds 99 synthetic samples between 99 ms and 1 ms, and the p99 moves to the stall.
     assert_eq!(lat.record_correct.len(), 1000 + 99);
-    assert!(rc.p99 > 5e6, "{}", rc.p99);
+    assert!(rc_p99 > 5e6, "{rc_p99}");
 }
 
 #[test]
@@ -458,21 +465,129 @@ fn digests_match_the_bodies_the_generator_sends() {
     assert_ne!(body_for(1), body_for(2));
 }
 
+/// The custom metrics the chapter's declarations and reference results name, by experiment.
+const CAPACITY_METRICS: [&str; 3] = ["capacity_rps", "service_ns", "realtime"];
+const LOAD_METRICS: [&str; 25] = [
+    "p50_ns",
+    "p99_ns",
+    "p999_ns",
+    "mean_ns",
+    "max_ns",
+    "naive_p50_ns",
+    "naive_p99_ns",
+    "naive_p999_ns",
+    "naive_mean_ns",
+    "rc_p99_ns",
+    "rc_p999_ns",
+    "offered_rps",
+    "sent_rps",
+    "achieved_rps",
+    "util_pct",
+    "mm1_mean_ns",
+    "mm1_p99_ns",
+    "little_l",
+    "little_lambda",
+    "little_w_ns",
+    "w_ns",
+    "little_ratio",
+    "little_err_pct",
+    "send_lag_p99_ns",
+    "realtime",
+];
+const TRADEOFF_METRICS: [&str; 6] = [
+    "throughput_rps",
+    "p50_ns",
+    "p99_ns",
+    "mean_ns",
+    "mean_batch",
+    "realtime",
+];
+
 #[test]
-fn a_short_load_point_measures_consistent_numbers() {
-    let cap = ch04::experiment::capacity(0.3).unwrap();
-    assert!(cap.rps > 100.0, "{cap:?}");
-    let p = ch04::experiment::load_point(&cap, 50, Loop::Open, 0.4).unwrap();
-    for (name, v) in p.metrics() {
-        assert!(v.is_finite() && v >= 0.0, "{name} = {v}");
+fn the_case_list_keeps_the_ids_of_the_reference_results() {
+    let mut expect = vec!["capacity/closed/n16".to_string()];
+    for u in [10, 20, 30, 40, 50, 60, 70, 80, 90, 95] {
+        expect.push(format!("load/open/u{u}"));
+        expect.push(format!("load/closed/u{u}"));
     }
-    let c = percentiles(&p.lat.corrected);
-    assert!(c.p50 <= c.p99 && c.p99 <= c.p999);
-    assert!(
-        (0.7..1.3).contains(&p.little.ratio()),
-        "{}",
-        p.little.ratio()
+    for server in ["one_at_a_time", "batched"] {
+        for n in [1, 2, 4, 8, 16, 32, 64] {
+            expect.push(format!("tradeoff/{server}/n{n}"));
+        }
+    }
+    expect.extend(
+        [
+            "summary/hdr/n1024",
+            "summary/sort/n1024",
+            "summary/hdr/n65536",
+            "summary/sort/n65536",
+            "record/into_hdr/n4096",
+            "record/into_vec/n4096",
+            "protocol/handle/frames64",
+        ]
+        .map(String::from),
     );
-    let b = ch04::experiment::tradeoff_point(8, 8, 0.1).unwrap();
-    assert!(b.mean_batch >= 1.0 && b.throughput > 0.0);
+    let cases = ch04::cases::all();
+    let ids: Vec<String> = cases.iter().map(|c| c.id.to_string()).collect();
+    assert_eq!(ids, expect);
+    // The manifest refuses duplicates; the load experiments are wall-clock only, the rest are
+    // measured by both harnesses.
+    let manifest = bookproto::Manifest::new(cases.clone());
+    for c in &manifest.cases {
+        let load = ["capacity", "load", "tradeoff"].contains(&c.id.group.as_str());
+        assert_eq!(c.harnesses.instr(), !load, "{}", c.id);
+        assert!(c.harnesses.wall(), "{}", c.id);
+    }
+    let u50 = manifest
+        .get(&bookproto::Id::new("load", "closed", "u50"))
+        .unwrap();
+    assert_eq!((u50.get("util"), u50.usize("clients")), (50.0, 1));
+    let batched = manifest
+        .get(&bookproto::Id::new("tradeoff", "batched", "n16"))
+        .unwrap();
+    assert_eq!(
+        (batched.usize("clients"), batched.usize("batch_max")),
+        (16, 64)
+    );
+}
+
+#[test]
+fn short_runs_record_every_metric_the_chapter_declares() {
+    let id = bookproto::Id::new("load", "open", "u50");
+    let cap = combine(&id, &[capacity(16, 0.3, SEED).unwrap()], "capacity_rps");
+    for name in CAPACITY_METRICS {
+        assert!(cap.metrics.contains_key(name), "capacity lacks {name}");
+    }
+    let cap = Capacity::of(&cap);
+    assert!(cap.rps > 100.0, "{cap:?}");
+    let open = load_point(&cap, 50.0, Loop::Open, 0.4, SEED).unwrap();
+    let closed = load_point(&cap, 50.0, Loop::Closed { clients: 1 }, 0.4, SEED).unwrap();
+    for s in [open, closed] {
+        let r = combine(&id, &[s], "p50_ns");
+        assert_eq!(r.problem(), None);
+        for name in LOAD_METRICS {
+            let v = r.metrics.get(name).copied();
+            assert!(
+                v.is_some_and(|v| v.is_finite() && v >= 0.0),
+                "{name} = {v:?}"
+            );
+        }
+        let m = |name: &str| r.metrics[name];
+        assert!(m("p50_ns") <= m("p99_ns") && m("p99_ns") <= m("p999_ns"));
+        assert!(
+            (0.7..1.3).contains(&m("little_ratio")),
+            "{}",
+            m("little_ratio")
+        );
+        let d = r
+            .distribution
+            .expect("the corrected latencies' distribution");
+        assert!(d.count > 0 && d.percentiles.windows(2).all(|w| w[0].1 <= w[1].1));
+        assert_eq!(r.rounds, vec![m("p50_ns")]);
+    }
+    let b = combine(&id, &[tradeoff_point(8, 8, 0.1).unwrap()], "p50_ns");
+    for name in TRADEOFF_METRICS {
+        assert!(b.metrics.contains_key(name), "tradeoff lacks {name}");
+    }
+    assert!(b.metrics["mean_batch"] >= 1.0 && b.metrics["throughput_rps"] > 0.0);
 }
