@@ -1,11 +1,15 @@
-//! Instruction-count harness (gungraun, callgrind) for chapter 06. The arguments of each
-//! `#[bench]` are built before callgrind starts counting, and what a benchmark returns is
-//! dropped after it stops.
+//! Instruction-count harness (gungraun, callgrind) for chapter 06. Every `#[bench]` case is a
+//! case of the chapter's case list, `ch06::cases::all`. The arguments of each `#[bench]` are
+//! built before callgrind starts counting, and what a benchmark returns is dropped after it
+//! stops.
 //!
 //! Callgrind simulates a two-level cache of fixed sizes (32 KiB L1 data, 8 MiB last level), not
 //! this machine's, and no prefetcher of any kind. The cases are small versions of the
 //! wall-clock ones, in `sim_` groups, except the split loads, which are the same work and keep
 //! the wall-clock ids.
+
+// gungraun's macros generate public modules, constants and functions without documentation.
+#![allow(missing_docs)]
 
 use std::hint::black_box;
 
@@ -28,7 +32,6 @@ fn make_soa() -> Soa {
     make_aos().to_soa()
 }
 
-// Every count of `ch06::cases::FIELD_COUNTS`.
 #[library_benchmark]
 #[bench::k1(make_aos(), 1)]
 #[bench::k2(make_aos(), 2)]
@@ -108,7 +111,7 @@ fn buffer() -> Buffer {
     Buffer::new(SPLIT_PAGES + 1, SPLIT_SEED)
 }
 
-// A selection of `ch06::cases::LINE_OFFSETS`: aligned, misaligned inside a line, split.
+// Aligned, misaligned inside a line, split across two lines.
 #[library_benchmark]
 #[bench::off0(buffer(), 0)]
 #[bench::off33(buffer(), 33)]
@@ -118,7 +121,6 @@ fn line(buf: Buffer, off: usize) -> (Buffer, u64) {
     (buf, s)
 }
 
-// Every case of `ch06::cases::PAGE_OFFSETS`.
 #[library_benchmark]
 #[bench::aligned(buffer(), 4032)]
 #[bench::line_split(buffer(), 4028)]
@@ -186,6 +188,7 @@ library_benchmark_group!(name = sim_hotcold; benchmarks = accounts);
 library_benchmark_group!(name = sim_gather; benchmarks = plain, prefetch);
 
 main!(
+    config = benchkit::instr_config();
     library_benchmark_groups = sim_fields,
     sim_records,
     sim_padding,

@@ -1,5 +1,5 @@
-//! Wall-clock harness (criterion) for chapter 06. Ids are `group/function/case`, over the cases
-//! listed in `ch06::cases`; where `instr.rs` counts the same work it uses the same id, and where
+//! Wall-clock harness (criterion) for chapter 06. Every benchmark is registered from the case
+//! list, `ch06::cases::all`; where `instr.rs` counts the same work it uses the same id, and where
 //! it counts a smaller version of it (callgrind is slow), a `sim_` group. Inputs are built before
 //! timing starts, and every input and result goes through `black_box`.
 
@@ -7,10 +7,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use benchkit::criterion::measurement::WallTime;
-use benchkit::criterion::{
-    BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main,
-};
-use benchkit::{GroupSettings, apply};
+use benchkit::criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
+use benchkit::{BIG, Case, GroupSettings, apply};
 use ch06::cases::*;
 use ch06::gather::{Order, gather, gather_prefetch, line_indices, table, with_tail};
 use ch06::hotcold::{random_accounts, scan_inline, scan_split, split};
@@ -20,21 +18,54 @@ use ch06::soa::{
 };
 use ch06::split::{Buffer, LINE, PAGE, sum_at};
 
-/// Per case: warm-up, measurement time and number of samples, in quick mode and in full mode
-/// (`benchkit::apply` picks the pair for the current mode).
-type Settings = GroupSettings;
-
-/// Scans of tens of megabytes: milliseconds per call, sampled flat and less often.
-const BIG: Settings = [
-    (Duration::from_millis(200), Duration::from_millis(600), 10),
-    (Duration::from_millis(500), Duration::from_secs(3), 30),
-];
-
-/// Sweeps of many short cases.
-const SWEEP: Settings = [
+/// Sweeps of many short cases: warm-up, measurement time and number of samples in quick mode
+/// and in full mode (`benchkit::apply` picks the pair for the current mode). Not
+/// `benchkit::SWEEP`, which measures 250 ms in quick mode and warms up 400 ms in full mode: the
+/// chapter's reference results were measured with these settings.
+const SWEEP: GroupSettings = [
     (Duration::from_millis(100), Duration::from_millis(300), 20),
     (Duration::from_millis(300), Duration::from_millis(1500), 50),
 ];
+
+/// The cases of `group/function` that the wall-clock harness measures, in declaration order.
+fn cases(group: &str, function: &str) -> Vec<Case> {
+    ch06::cases::all()
+        .into_iter()
+        .filter(|c| c.id.group == group && c.id.function == function && c.harnesses.wall())
+        .collect()
+}
+
+/// The cases of `group` that the wall-clock harness measures, in declaration order.
+fn group_cases(group: &str) -> Vec<Case> {
+    ch06::cases::all()
+        .into_iter()
+        .filter(|c| c.id.group == group && c.harnesses.wall())
+        .collect()
+}
+
+/// The case `group/function/case` of the chapter's list.
+fn listed(group: &str, function: &str, case: &str) -> Case {
+    let id = benchkit::Id::new(group, function, case);
+    ch06::cases::all()
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("{id} is not in the chapter's case list"))
+}
+
+/// Criterion's id for the listed case `group/function/case` ([`benchkit::id`]).
+fn id(group: &str, function: &str, case: &str) -> BenchmarkId {
+    benchkit::id(&listed(group, function, case))
+}
+
+/// The rounds of work and the prefetch distance of the gather a case's function names
+/// ([`GATHERS`]).
+fn gather_kind(case: &Case) -> (usize, Option<usize>) {
+    GATHERS
+        .into_iter()
+        .find(|(name, ..)| *name == case.id.function)
+        .map(|(_, rounds, dist)| (rounds, dist))
+        .unwrap_or_else(|| panic!("{} names no gather", case.id))
+}
 
 fn fields(c: &mut Criterion) {
     let aos = Aos::random(SOA_RECORDS, SOA_SEED);
@@ -42,13 +73,17 @@ fn fields(c: &mut Criterion) {
     let mut g = c.benchmark_group("fields");
     g.sampling_mode(SamplingMode::Flat);
     apply(&mut g, BIG);
-    for k in FIELD_COUNTS {
-        g.bench_function(BenchmarkId::new("aos", fields_case(k)), |b| {
-            b.iter(|| black_box(sum_fields_aos(black_box(&aos), black_box(k))))
-        });
-        g.bench_function(BenchmarkId::new("soa", fields_case(k)), |b| {
-            b.iter(|| black_box(sum_fields_soa(black_box(&soa), black_box(k))))
-        });
+    for case in group_cases("fields") {
+        let k = case.usize("fields");
+        match case.id.function.as_str() {
+            "aos" => g.bench_function(benchkit::id(&case), |b| {
+                b.iter(|| black_box(sum_fields_aos(black_box(&aos), black_box(k))))
+            }),
+            "soa" => g.bench_function(benchkit::id(&case), |b| {
+                b.iter(|| black_box(sum_fields_soa(black_box(&soa), black_box(k))))
+            }),
+            _ => panic!("{} names no layout", case.id),
+        };
     }
     g.finish();
     drop(soa);
@@ -58,10 +93,10 @@ fn fields(c: &mut Criterion) {
     let mut g = c.benchmark_group("records");
     g.sampling_mode(SamplingMode::Flat);
     apply(&mut g, BIG);
-    g.bench_function(BenchmarkId::new("whole", "aos"), |b| {
+    g.bench_function(id("records", "whole", "aos"), |b| {
         b.iter(|| black_box(gather_records_aos(black_box(&aos), black_box(&idx))))
     });
-    g.bench_function(BenchmarkId::new("whole", "soa"), |b| {
+    g.bench_function(id("records", "whole", "soa"), |b| {
         b.iter(|| black_box(gather_records_soa(black_box(&soa), black_box(&idx))))
     });
     g.finish();
@@ -72,9 +107,10 @@ fn scan_orders<T: padding::Order>(
     g: &mut BenchmarkGroup<'_, WallTime>,
     fields: &[padding::Fields],
 ) {
+    let case = listed("padding", "scan", T::NAME);
     let orders: Vec<T> = lay_out(fields);
     benchkit::custom::record(
-        &format!("padding/scan/{}", T::NAME),
+        &case.id.to_string(),
         &[
             ("size_bytes", std::mem::size_of::<T>() as f64),
             ("align_bytes", std::mem::align_of::<T>() as f64),
@@ -84,7 +120,7 @@ fn scan_orders<T: padding::Order>(
             ),
         ],
     );
-    g.bench_function(BenchmarkId::new("scan", T::NAME), |b| {
+    g.bench_function(benchkit::id(&case), |b| {
         b.iter(|| black_box(notional(black_box(&orders))))
     });
 }
@@ -106,8 +142,9 @@ fn split_loads(c: &mut Criterion) {
     let buf = Buffer::new(SPLIT_PAGES + 1, SPLIT_SEED);
     let mut g = c.benchmark_group("split");
     apply(&mut g, SWEEP);
-    for off in LINE_OFFSETS {
-        g.bench_function(BenchmarkId::new("line", offset_case(off)), |b| {
+    for case in cases("split", "line") {
+        let off = case.usize("offset");
+        g.bench_function(benchkit::id(&case), |b| {
             b.iter(|| {
                 let bytes = black_box(buf.bytes());
                 black_box(sum_at(
@@ -120,8 +157,9 @@ fn split_loads(c: &mut Criterion) {
             })
         });
     }
-    for (name, off) in PAGE_OFFSETS {
-        g.bench_function(BenchmarkId::new("page", name), |b| {
+    for case in cases("split", "page") {
+        let off = case.usize("offset");
+        g.bench_function(benchkit::id(&case), |b| {
             b.iter(|| {
                 let bytes = black_box(buf.bytes());
                 black_box(sum_at(
@@ -144,24 +182,28 @@ fn hotcold(c: &mut Criterion) {
     let mut g = c.benchmark_group("hotcold");
     g.sampling_mode(SamplingMode::Flat);
     apply(&mut g, BIG);
+    let (inline_case, split_case) = (
+        listed("hotcold", "scan", "inline"),
+        listed("hotcold", "scan", "split"),
+    );
     benchkit::custom::record(
-        "hotcold/scan/inline",
+        &inline_case.id.to_string(),
         &[(
             "scanned_mib",
             std::mem::size_of_val(&accounts[..]) as f64 / (1 << 20) as f64,
         )],
     );
     benchkit::custom::record(
-        "hotcold/scan/split",
+        &split_case.id.to_string(),
         &[(
             "scanned_mib",
             std::mem::size_of_val(&parts.hot[..]) as f64 / (1 << 20) as f64,
         )],
     );
-    g.bench_function(BenchmarkId::new("scan", "inline"), |b| {
+    g.bench_function(benchkit::id(&inline_case), |b| {
         b.iter(|| black_box(scan_inline(black_box(&accounts))))
     });
-    g.bench_function(BenchmarkId::new("scan", "split"), |b| {
+    g.bench_function(benchkit::id(&split_case), |b| {
         b.iter(|| black_box(scan_split(black_box(&parts))))
     });
     g.finish();
@@ -214,23 +256,15 @@ impl Cycle {
 }
 // ANCHOR_END: per_gather
 
-/// The four gathers of one index order: light and heavy, plain and prefetched, as
-/// `(function name, rounds, distance)`.
-const GATHERS: [(&str, usize, Option<usize>); 4] = [
-    ("light_plain", LIGHT, None),
-    ("light_prefetch", LIGHT, Some(DIST)),
-    ("heavy_plain", HEAVY, None),
-    ("heavy_prefetch", HEAVY, Some(DIST)),
-];
-
 // ANCHOR: wall_prefetch
 fn prefetch(c: &mut Criterion) {
     let mut g = c.benchmark_group("distance");
     apply(&mut g, SWEEP);
     let mut random = Cycle::new(TABLE_LINES, Order::Random(GATHER_SEED));
-    for (name, rounds) in [("light", LIGHT), ("heavy", HEAVY)] {
-        for d in DISTANCES {
-            g.bench_function(BenchmarkId::new(name, dist_case(d)), |b| {
+    for (name, rounds) in DISTANCE_SWEEPS {
+        for case in cases("distance", name) {
+            let d = case.usize("distance");
+            g.bench_function(benchkit::id(&case), |b| {
                 b.iter_custom(|n| random.time(n, Some(d), rounds))
             });
         }
@@ -240,10 +274,16 @@ fn prefetch(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("gather");
     apply(&mut g, SWEEP);
-    for order in ORDERS_HW {
+    // The list gives the cases order by order; the gathers of one order share its cycle.
+    for same in group_cases("gather").chunk_by(|a, b| a.id.case == b.id.case) {
+        let order = ORDERS_HW
+            .into_iter()
+            .find(|o| o.name() == same[0].id.case)
+            .unwrap_or_else(|| panic!("{} names no index order", same[0].id));
         let mut cycle = Cycle::new(TABLE_LINES, order);
-        for (name, rounds, dist) in GATHERS {
-            g.bench_function(BenchmarkId::new(name, order.name()), |b| {
+        for case in same {
+            let (rounds, dist) = gather_kind(case);
+            g.bench_function(benchkit::id(case), |b| {
                 b.iter_custom(|n| cycle.time(n, dist, rounds))
             });
         }
@@ -253,8 +293,9 @@ fn prefetch(c: &mut Criterion) {
     let mut g = c.benchmark_group("small");
     apply(&mut g, SWEEP);
     let mut small = Cycle::new(SMALL_LINES, Order::Random(GATHER_SEED));
-    for (name, rounds, dist) in GATHERS {
-        g.bench_function(BenchmarkId::new(name, "kib16"), |b| {
+    for case in group_cases("small") {
+        let (rounds, dist) = gather_kind(&case);
+        g.bench_function(benchkit::id(&case), |b| {
             b.iter_custom(|n| small.time(n, dist, rounds))
         });
     }
@@ -262,9 +303,7 @@ fn prefetch(c: &mut Criterion) {
 }
 // ANCHOR_END: wall_prefetch
 
-criterion_group! {
-    name = ch06;
-    config = benchkit::config();
+benchkit::main!(
+    cases = ch06::cases::all();
     targets = fields, padding, split_loads, hotcold, prefetch
-}
-criterion_main!(ch06);
+);

@@ -1,13 +1,16 @@
-//! The cases both harnesses measure. `benches/wall.rs` (criterion) and `benches/instr.rs`
-//! (gungraun) read these lists, and the ids they give each case (`group/function/case`) are the
-//! ids that `figures.toml` names.
+//! The cases the chapter measures, declared once. `benches/wall.rs` (criterion) registers its
+//! benchmarks from [`all`], `benches/instr.rs` (gungraun) names each of its `#[bench]` cases
+//! after one of them, and `figures.toml` names them by the same ids (`group/function/case`).
 //!
 //! The wall-clock cases are sized past the last-level cache (32 MiB on the reference machine),
 //! so that they measure traffic to memory; the counted cases are small, because callgrind runs
 //! some fifty times slower than the processor and simulates caches of fixed sizes (32 KiB L1,
 //! 8 MiB last level), not this machine's.
 
+use bookproto::{Case, case_name, sweep};
+
 use crate::gather::Order;
+use crate::padding::{self, Declared, Packed, RustRepr, Sorted};
 
 /// Records in the AoS/SoA scans: 64 MiB in either layout.
 pub const SOA_RECORDS: usize = 1 << 20;
@@ -112,19 +115,144 @@ pub const ORDERS_HW: [Order; 4] = [
     Order::Random(GATHER_SEED),
 ];
 
-/// The id of a field-count case: `k4`.
-pub fn fields_case(k: usize) -> String {
-    format!("k{k}")
-}
+/// The four gathers of one index order: light and heavy, plain and prefetched, as
+/// `(function name, rounds of work, prefetch distance)`.
+pub const GATHERS: [(&str, usize, Option<usize>); 4] = [
+    ("light_plain", LIGHT, None),
+    ("light_prefetch", LIGHT, Some(DIST)),
+    ("heavy_plain", HEAVY, None),
+    ("heavy_prefetch", HEAVY, Some(DIST)),
+];
 
-/// The id of an offset case: `off60`.
-pub fn offset_case(offset: usize) -> String {
-    format!("off{offset}")
-}
+/// The distance sweeps: `(function name, rounds of work)`.
+pub const DISTANCE_SWEEPS: [(&str, usize); 2] = [("light", LIGHT), ("heavy", HEAVY)];
 
-/// The id of a distance case: `d32`.
-pub fn dist_case(d: usize) -> String {
-    format!("d{d}")
-}
+/// The offsets of `LINE_OFFSETS` that callgrind counts: aligned, misaligned inside a line, and
+/// split across two lines.
+pub const SIM_LINE_OFFSETS: [usize; 3] = [0, 33, 60];
+
+/// The size of the small gather table in KiB, which names its cases (`kib16`).
+pub const SMALL_KIB: usize = 16;
 
 const _: () = assert!(LIGHT < HEAVY);
+// The small table's lines are 64 bytes.
+const _: () = assert!(SMALL_LINES * 64 == SMALL_KIB << 10);
+
+/// Every case of the chapter. The wall-clock cases come first, in the order the harness
+/// measures them, where cases share an input, the cases of one input together:
+///
+/// - `fields/<layout>/k<count>` (`fields` fields summed per record, AoS and SoA) and
+///   `records/whole/<layout>`: the AoS/SoA scans and the whole-record gather;
+/// - `padding/scan/<layout>`: the notional in each of four layouts of an order;
+/// - `split/line/off<offset>` and `split/page/<case>`: loads at `offset` bytes into a line or a
+///   page, the selection [`SIM_LINE_OFFSETS`] and the page cases counted by both harnesses;
+/// - `hotcold/scan/{inline,split}`: the scan with its cold fields inline and split off;
+/// - `distance/{light,heavy}/d<distance>`: the random gather prefetching `distance` ahead;
+/// - `gather/<gather>/<order>` and `small/<gather>/kib16`: each of [`GATHERS`] per index order
+///   of [`ORDERS_HW`], and over a table inside the L1;
+///
+/// then the small versions that callgrind counts, in `sim_` groups.
+pub fn all() -> Vec<Case> {
+    let big = "tens of megabytes, past the last-level cache: callgrind, some fifty times slower \
+               and with caches of its own sizes, counts the small version in the sim_ group";
+    let prefetcher = "the hardware prefetcher and the memory's latency, which callgrind does \
+                      not simulate; it counts the small version in sim_gather";
+    let sim = "a small version of a wall-clock case for callgrind, which runs some fifty times \
+               slower than the processor and simulates caches of fixed sizes";
+    let fields = |group: &str| -> Vec<Case> {
+        FIELD_COUNTS
+            .iter()
+            .flat_map(|&k| {
+                ["aos", "soa"].map(|layout| {
+                    Case::new(group, layout, &case_name("k", k as f64)).param("fields", k as f64)
+                })
+            })
+            .collect()
+    };
+    let layouts = [
+        <Declared as padding::Order>::NAME,
+        <Sorted as padding::Order>::NAME,
+        <RustRepr as padding::Order>::NAME,
+        <Packed as padding::Order>::NAME,
+    ];
+    let mut wall = fields("fields");
+    wall.extend([
+        Case::new("records", "whole", "aos"),
+        Case::new("records", "whole", "soa"),
+    ]);
+    wall.extend(layouts.map(|l| Case::new("padding", "scan", l)));
+    let mut cases: Vec<Case> = wall.into_iter().map(|c| c.wall_only(big)).collect();
+    cases.extend(
+        sweep(
+            "split",
+            "line",
+            "off",
+            "offset",
+            LINE_OFFSETS.map(|o| o as f64),
+        )
+        .into_iter()
+        .zip(LINE_OFFSETS)
+        .map(|(c, off)| {
+            if SIM_LINE_OFFSETS.contains(&off) {
+                c
+            } else {
+                c.wall_only(
+                    "the instruction count is the same at every offset: callgrind counts the \
+                     selection SIM_LINE_OFFSETS (aligned, misaligned, split)",
+                )
+            }
+        }),
+    );
+    cases.extend(
+        PAGE_OFFSETS
+            .map(|(name, off)| Case::new("split", "page", name).param("offset", off as f64)),
+    );
+    cases.extend(
+        [
+            Case::new("hotcold", "scan", "inline"),
+            Case::new("hotcold", "scan", "split"),
+        ]
+        .map(|c| c.wall_only(big)),
+    );
+    for (function, _) in DISTANCE_SWEEPS {
+        cases.extend(
+            sweep(
+                "distance",
+                function,
+                "d",
+                "distance",
+                DISTANCES.map(|d| d as f64),
+            )
+            .into_iter()
+            .map(|c| c.wall_only(prefetcher)),
+        );
+    }
+    for order in ORDERS_HW {
+        cases.extend(GATHERS.map(|(function, ..)| {
+            Case::new("gather", function, &order.name()).wall_only(prefetcher)
+        }));
+    }
+    for (function, ..) in GATHERS {
+        cases.extend(
+            sweep("small", function, "kib", "kib", [SMALL_KIB as f64])
+                .into_iter()
+                .map(|c| c.wall_only(prefetcher)),
+        );
+    }
+
+    let mut counted = fields("sim_fields");
+    counted.extend([
+        Case::new("sim_records", "whole", "aos"),
+        Case::new("sim_records", "whole", "soa"),
+    ]);
+    counted.extend(layouts.map(|l| Case::new("sim_padding", "scan", l)));
+    counted.extend([
+        Case::new("sim_hotcold", "accounts", "inline"),
+        Case::new("sim_hotcold", "accounts", "split"),
+        Case::new("sim_gather", "plain", &Order::Sequential.name()),
+        Case::new("sim_gather", "plain", &Order::Random(GATHER_SEED).name()),
+        Case::new("sim_gather", "prefetch", &Order::Random(GATHER_SEED).name()),
+    ]);
+    cases.extend(counted.into_iter().map(|c| c.instr_only(sim)));
+    cases
+}
