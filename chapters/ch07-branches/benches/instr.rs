@@ -1,10 +1,14 @@
-//! Instruction-count harness (gungraun, callgrind) for chapter 07. Ids are
-//! `group/function/case`, the same as in `wall.rs`; the arguments of each `#[bench]` are built
-//! before callgrind starts counting, and what a benchmark returns is dropped after it stops.
+//! Instruction-count harness (gungraun, callgrind) for chapter 07. Every `#[bench]` case is a
+//! case of the chapter's case list, `ch07::cases::all`, under the same id as in `wall.rs`; the
+//! arguments of each `#[bench]` are built before callgrind starts counting, and what a
+//! benchmark returns is dropped after it stops.
 //!
 //! Callgrind runs with `--branch-sim=yes`: besides instructions it simulates a branch
 //! predictor and counts conditional branches (`Bc`), their mispredictions (`Bcm`), indirect
 //! branches (`Bi`) and theirs (`Bim`).
+
+// gungraun's macros generate public modules, constants and functions without documentation.
+#![allow(missing_docs)]
 
 use std::hint::black_box;
 
@@ -18,9 +22,7 @@ use ch07::cases::*;
 use ch07::filter::{Filter, FilterCase};
 use ch07::input::{random_u64s, sparse_words};
 use ch07::search::{Search, SearchCase};
-use gungraun::{
-    Callgrind, LibraryBenchmarkConfig, library_benchmark, library_benchmark_group, main,
-};
+use gungraun::{Callgrind, library_benchmark, library_benchmark_group, main};
 
 fn random(p: u32) -> FilterCase {
     FilterCase::random(FILTER_LEN, p, FILTER_SEED)
@@ -30,9 +32,8 @@ fn sorted_case() -> FilterCase {
     FilterCase::sorted(FILTER_LEN, SORTED_PERCENT, FILTER_SEED)
 }
 
-// Every percentage of `ch07::cases::FILTER_PERCENTS`: the declarations over `filter/*` fail to
-// validate when one is missing here. One macro writes both versions, so their cases cannot
-// drift apart; the function's name is the id's middle part.
+// One macro writes both versions, so their cases cannot drift apart; the function's name is the
+// id's middle part.
 macro_rules! filter_sweep {
     ($name:ident, $version:expr) => {
         #[library_benchmark]
@@ -157,7 +158,7 @@ library_benchmark_group!(name = member; benchmarks = contains);
 
 // ANCHOR: branch_sim
 main!(
-    config = LibraryBenchmarkConfig::default()
+    config = benchkit::instr_config()
         .tool(Callgrind::with_args(["--branch-sim=yes"]));
     library_benchmark_groups = filter, sorted, search, bits, member
 );
