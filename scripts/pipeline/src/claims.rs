@@ -1,7 +1,56 @@
-//! Check: every declared claim evaluated against a results file.
+//! Check: claims as they came out on one machine, and how they read.
 
-use crate::decl::{Claim, ClaimKind, Decl, matching};
-use crate::results::Results;
+use crate::decl::{Claim, Metric};
+
+/// What a claim is measured in, which decides whether it is enforced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Callgrind counts: deterministic, enforced by the test suite.
+    Instructions,
+    /// Criterion's wall-clock estimates: reported.
+    WallClock,
+    /// A number the benchmark recorded itself: reported.
+    Custom,
+}
+
+impl Kind {
+    fn of(m: &Metric) -> Kind {
+        match m {
+            Metric::Instr(_) => Kind::Instructions,
+            Metric::Wall(_) => Kind::WallClock,
+            Metric::Custom(_) | Metric::Percentile(_) => Kind::Custom,
+        }
+    }
+
+    /// How the kind reads in the claims tables.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Instructions => "instructions (enforced by tests)",
+            Kind::WallClock => "wall clock (reported)",
+            Kind::Custom => "custom measurement (reported)",
+        }
+    }
+
+    /// The short form, for the book-wide table.
+    pub fn short(self) -> &'static str {
+        match self {
+            Kind::Instructions => "instructions",
+            Kind::WallClock => "wall clock",
+            Kind::Custom => "custom",
+        }
+    }
+}
+
+/// The verdict on one machine.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    /// The measured number satisfies the claim.
+    Holds,
+    /// It does not.
+    Fails,
+    /// Not evaluated on this machine, and why (see [`crate::decl::Requires`]).
+    SetAside(String),
+}
 
 /// A claim as it came out on one machine.
 #[derive(Clone, Debug)]
@@ -10,113 +59,108 @@ pub struct Outcome {
     pub id: String,
     /// The statement.
     pub text: String,
-    /// The measured number: a ratio, or for a value claim the metric itself.
+    /// The measured number: a ratio, or for a value claim the metric itself (NaN when set
+    /// aside).
     pub measured: f64,
     /// What was divided by what, for the page.
     pub expression: String,
     /// `op value`, for the page.
     pub threshold: String,
-    /// Whether it held (false when it was set aside).
-    pub held: bool,
-    /// Why the claim was not evaluated on this machine (see [`crate::decl::Requires`]).
-    pub set_aside: Option<String>,
-    /// Whether it is over instruction counts (and so enforced by the test suite).
-    pub instr: bool,
-    /// Whether it is over a custom measurement (`custom.<name>`; reported, like wall clock).
-    pub custom: bool,
-}
-
-/// Evaluates one claim. The declarations must have been validated against `results`.
-pub fn evaluate(c: &Claim, results: &Results) -> Outcome {
-    let get = |id: &str| results.benchmarks[id].metric(&c.metric).expect("validated");
-    let (measured, expression) = match c.kind {
-        ClaimKind::Ratio => {
-            let (a, b) = (
-                c.a.as_deref().expect("validated"),
-                c.b.as_deref().expect("validated"),
-            );
-            (
-                get(a) / get(b),
-                format!("{} of {} ÷ {}", c.metric, short(a), short(b)),
-            )
-        }
-        ClaimKind::Value => {
-            let a = c.a.as_deref().expect("validated");
-            (get(a), format!("{} of {}", c.metric, short(a)))
-        }
-        ClaimKind::Spread => {
-            let p = c.benches.as_deref().expect("validated");
-            let vals: Vec<f64> = matching(results, p).iter().map(|id| get(id)).collect();
-            let max = vals.iter().copied().fold(f64::MIN, f64::max);
-            let min = vals.iter().copied().fold(f64::MAX, f64::min);
-            (
-                max / min,
-                format!(
-                    "largest ÷ smallest {} over {} benchmarks `{p}`",
-                    c.metric,
-                    vals.len()
-                ),
-            )
-        }
-    };
-    Outcome {
-        id: c.id.clone(),
-        text: c.text.clone(),
-        measured,
-        expression,
-        threshold: threshold(c),
-        held: c.op.holds(measured, c.value),
-        set_aside: None,
-        instr: c.is_instr(),
-        custom: crate::results::custom_name(&c.metric).is_some(),
-    }
+    /// The verdict.
+    pub verdict: Verdict,
+    /// What it is measured in.
+    pub kind: Kind,
 }
 
 /// `op value`, as the page shows it.
 fn threshold(c: &Claim) -> String {
-    format!("{} {}", c.op.symbol(), trim_float(c.value))
+    let (op, value) = c.test();
+    format!("{} {}", op.symbol(), trim_float(value))
 }
 
-/// Evaluates every claim of a chapter, in declaration order, followed by those set aside for
-/// this machine.
-pub fn evaluate_all(decl: &Decl, results: &Results) -> Vec<Outcome> {
-    let mut out: Vec<Outcome> = decl.claim.iter().map(|c| evaluate(c, results)).collect();
-    out.extend(decl.set_aside.iter().map(|(c, why)| Outcome {
-        id: c.id.clone(),
-        text: c.text.clone(),
+/// The outcome of a claim whose number was measured.
+pub fn evaluated(c: &Claim, measured: f64, expression: String) -> Outcome {
+    let (op, value) = c.test();
+    Outcome {
+        id: c.id().to_string(),
+        text: c.text().to_string(),
+        measured,
+        expression,
+        threshold: threshold(c),
+        verdict: if op.holds(measured, value) {
+            Verdict::Holds
+        } else {
+            Verdict::Fails
+        },
+        kind: Kind::of(c.metric()),
+    }
+}
+
+/// The outcome of a claim not evaluated on this machine.
+pub fn set_aside(c: &Claim, why: String) -> Outcome {
+    Outcome {
+        id: c.id().to_string(),
+        text: c.text().to_string(),
         measured: f64::NAN,
         expression: String::new(),
         threshold: threshold(c),
-        held: false,
-        set_aside: Some(why.clone()),
-        instr: c.is_instr(),
-        custom: crate::results::custom_name(&c.metric).is_some(),
-    }));
-    out
+        verdict: Verdict::SetAside(why),
+        kind: Kind::of(c.metric()),
+    }
 }
 
 impl Outcome {
+    /// Whether it held.
+    pub fn held(&self) -> bool {
+        self.verdict == Verdict::Holds
+    }
+
+    /// Whether it failed a claim the test suite enforces.
+    pub fn fails_enforced(&self) -> bool {
+        self.verdict == Verdict::Fails && self.kind == Kind::Instructions
+    }
+
     /// The result as a table cell: holds, does not hold, or why it was not measured.
-    pub fn verdict(&self) -> String {
-        match (&self.set_aside, self.held) {
-            (Some(why), _) => format!("not measured here: {why}"),
-            (None, true) => "✓ holds".into(),
-            (None, false) => "✗ does not hold".into(),
+    pub fn verdict_cell(&self) -> String {
+        match &self.verdict {
+            Verdict::SetAside(why) => format!("not measured here: {why}"),
+            Verdict::Holds => "✓ holds".into(),
+            Verdict::Fails => "✗ does not hold".into(),
         }
     }
 
     /// The measured number as a table cell (`–` when the claim was set aside).
     pub fn measured_cell(&self) -> String {
-        if self.set_aside.is_some() {
+        if matches!(self.verdict, Verdict::SetAside(_)) {
             "–".into()
         } else {
             format_ratio(self.measured)
         }
     }
-}
 
-fn short(id: &str) -> String {
-    format!("`{id}`")
+    /// One line for the terminal.
+    pub fn line(&self, chapter: &str, machine: &str) -> String {
+        match &self.verdict {
+            Verdict::SetAside(why) => {
+                format!(
+                    "claim {chapter}/{}: not measured on {machine}: {why}",
+                    self.id
+                )
+            }
+            v => format!(
+                "claim {chapter}/{}: {} = {} ({}) {} on {machine}",
+                self.id,
+                self.expression,
+                format_ratio(self.measured),
+                self.threshold,
+                match (v, self.kind) {
+                    (Verdict::Holds, _) => "holds",
+                    (_, Kind::Instructions) => "FAILS",
+                    _ => "does not hold (reported, not enforced)",
+                }
+            ),
+        }
+    }
 }
 
 /// `1.5` as `1.5`, `1.0` as `1`.

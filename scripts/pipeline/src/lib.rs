@@ -11,6 +11,7 @@ pub mod decl;
 pub mod format;
 pub mod fsutil;
 pub mod machine;
+pub mod plan;
 pub mod render;
 pub mod results;
 pub mod run;
@@ -88,14 +89,14 @@ pub fn measure(ws: &Workspace, chapters: &[Chapter], mode: Mode, out: &Path) -> 
             true,
             machine::Machine::detect(&ws.root, mode.name()),
         )?;
-        let decl = Decl::load(&ch.decl_path())?.for_machine(&results);
+        let decl = Decl::load(&ch.decl_path())?;
         results.artifacts = collect::artifact_dir(&dirs.artifacts())?;
         results
             .artifacts
             .extend(asm::listings(ws, ch, &decl.asm_symbols())?);
         let path = out.join(format!("{}.json", ch.package));
         // The new results must satisfy the chapter's declarations before they replace old ones.
-        decl.validate(&results, &path)?;
+        plan::resolve(&decl, &results, &path)?;
         results.save(&path)?;
         eprintln!("[{}] results written to {}", ch.package, ws.rel(&path));
     }
@@ -152,26 +153,27 @@ pub fn adopt_cases(ws: &Workspace, chapters: &[Chapter], dir: &Path) -> Result<(
     Ok(())
 }
 
-/// What rendering produced: the files, and every chapter's claim outcomes.
-pub struct Rendered {
-    /// Relative path and contents of every generated file.
-    pub files: Vec<(PathBuf, String)>,
-    /// Claim outcomes by chapter, with the machine they were measured on.
-    pub outcomes: BTreeMap<String, (String, Vec<Outcome>)>,
+/// One chapter, its results and everything resolved from them.
+pub struct ChapterModel {
+    /// The chapter.
+    pub chapter: Chapter,
+    /// Its results.
+    pub results: Results,
+    /// The results file, relative to the root (for provenance lines).
+    pub results_file: String,
+    /// What its declarations resolve to on these results.
+    pub plan: plan::Plan,
 }
 
-/// Renders every chapter from its results (validated against its declarations first).
-pub fn render(ws: &Workspace, source: &Source) -> Result<Rendered> {
-    let mut files = Vec::new();
-    let mut outcomes = BTreeMap::new();
-    let mut sources =
-        String::from("| Chapter | Results file | Machine | Mode | Date |\n|---|---|---|---|---|\n");
+/// Loads every chapter with results and resolves its declarations: the one loader that the
+/// render, check and build stages and the tests share. A chapter not yet in the table of
+/// contents may have no results and is skipped; one the book shows must have them.
+pub fn load(ws: &Workspace, source: &Source) -> Result<Vec<ChapterModel>> {
     let summary = std::fs::read_to_string(ws.root.join("src/SUMMARY.md")).unwrap_or_default();
+    let mut out = Vec::new();
     for ch in ws.chapters()? {
         let path = match results_path(ws, &ch, source) {
             Ok(p) => p,
-            // A chapter still being written (not yet in the table of contents) may have no
-            // results; one that the book shows must.
             Err(_) if !summary.contains(&format!("({}.md)", ch.dir_name)) => {
                 eprintln!(
                     "skipping {}: no results yet, and src/SUMMARY.md does not list it",
@@ -182,49 +184,80 @@ pub fn render(ws: &Workspace, source: &Source) -> Result<Rendered> {
             Err(e) => return Err(e),
         };
         let results = Results::load(&path)?;
-        let decl = Decl::load(&ch.decl_path())?.for_machine(&results);
-        decl.validate(&results, &path)?;
-        let rel = ws.rel(&path);
-        let out = claims::evaluate_all(&decl, &results);
-        files.extend(render::chapter(&ch, &decl, &results, &rel, &out)?);
-        let m = &results.machine;
-        sources += &format!(
-            "| {} | `{rel}` | {} | {} | {} |\n",
-            ch.package,
-            format::html(&m.summary()),
-            m.mode,
-            m.day()
-        );
-        outcomes.insert(ch.package.clone(), (m.id.clone(), out));
+        let decl = Decl::load(&ch.decl_path())?;
+        let plan = plan::resolve(&decl, &results, &path)?;
+        out.push(ChapterModel {
+            results_file: ws.rel(&path),
+            chapter: ch,
+            results,
+            plan,
+        });
     }
-    files.push((PathBuf::from("sources.md"), sources));
-    files.push((PathBuf::from("claims.md"), claims_overview(&outcomes)));
-    Ok(Rendered { files, outcomes })
+    Ok(out)
 }
 
-fn claims_overview(outcomes: &BTreeMap<String, (String, Vec<Outcome>)>) -> String {
-    let mut s = String::from(
-        "| Chapter | Claim | Measured | Threshold | Kind | Result |\n|---|---|--:|--:|---|---|\n",
-    );
-    for (ch, (machine, outs)) in outcomes {
-        for o in outs {
-            s += &format!(
-                "| {ch} | {} | {} | {} | {} | {} on `{machine}` |\n",
-                o.text.replace('|', "\\|"),
-                o.measured_cell(),
-                o.threshold,
-                if o.instr {
-                    "instructions"
-                } else if o.custom {
-                    "custom"
-                } else {
-                    "wall clock"
-                },
-                o.verdict(),
-            );
-        }
+/// What rendering produced: the files, and every chapter's claim outcomes.
+pub struct Rendered {
+    /// Relative path and contents of every generated file.
+    pub files: Vec<(PathBuf, String)>,
+    /// Claim outcomes by chapter, with the machine they were measured on.
+    pub outcomes: BTreeMap<String, (String, Vec<Outcome>)>,
+}
+
+/// Renders loaded chapters (pure: nothing is read or written).
+pub fn render_models(models: &[ChapterModel]) -> Rendered {
+    let mut files = Vec::new();
+    let mut sources =
+        String::from("| Chapter | Results file | Machine | Mode | Date |\n|---|---|---|---|---|\n");
+    for m in models {
+        files.extend(render::chapter(
+            &m.chapter,
+            &m.plan,
+            &m.results,
+            &m.results_file,
+        ));
+        let mach = &m.results.machine;
+        sources += &format!(
+            "| {} | `{}` | {} | {} | {} |\n",
+            m.chapter.package,
+            m.results_file,
+            format::html(&mach.summary()),
+            mach.mode,
+            mach.day()
+        );
     }
-    s
+    files.push((PathBuf::from("sources.md"), sources));
+    files.push((
+        PathBuf::from("claims.md"),
+        render::claims_overview(models.iter().map(|m| {
+            (
+                m.chapter.package.as_str(),
+                m.results.machine.id.as_str(),
+                m.plan.claims.as_slice(),
+            )
+        })),
+    ));
+    Rendered {
+        files,
+        outcomes: outcomes(models),
+    }
+}
+
+fn outcomes(models: &[ChapterModel]) -> BTreeMap<String, (String, Vec<Outcome>)> {
+    models
+        .iter()
+        .map(|m| {
+            (
+                m.chapter.package.clone(),
+                (m.results.machine.id.clone(), m.plan.claims.clone()),
+            )
+        })
+        .collect()
+}
+
+/// Loads and renders every chapter.
+pub fn render(ws: &Workspace, source: &Source) -> Result<Rendered> {
+    Ok(render_models(&load(ws, source)?))
 }
 
 /// Writes rendered files into `dest`, replacing it whole; on error the old `dest` stays.
@@ -243,28 +276,20 @@ pub fn write(rendered: &Rendered, dest: &Path) -> Result<()> {
 /// Prints every claim's outcome; fails when an instruction-count claim does not hold
 /// (wall-clock claims are reported, never enforced).
 pub fn check(rendered: &Rendered) -> Result<()> {
+    check_outcomes(&rendered.outcomes)
+}
+
+/// [`check`] on loaded chapters, without rendering anything.
+pub fn check_models(models: &[ChapterModel]) -> Result<()> {
+    check_outcomes(&outcomes(models))
+}
+
+fn check_outcomes(all: &BTreeMap<String, (String, Vec<Outcome>)>) -> Result<()> {
     let mut failed = Vec::new();
-    for (ch, (machine, outs)) in &rendered.outcomes {
+    for (ch, (machine, outs)) in all {
         for o in outs {
-            if let Some(why) = &o.set_aside {
-                eprintln!("claim {ch}/{}: not measured on {machine}: {why}", o.id);
-                continue;
-            }
-            let mark = if o.held {
-                "holds"
-            } else if o.instr {
-                "FAILS"
-            } else {
-                "does not hold (wall clock, reported)"
-            };
-            eprintln!(
-                "claim {ch}/{}: {} = {} ({}) {mark} on {machine}",
-                o.id,
-                o.expression,
-                claims::format_ratio(o.measured),
-                o.threshold
-            );
-            if o.instr && !o.held {
+            eprintln!("{}", o.line(ch, machine));
+            if o.fails_enforced() {
                 failed.push(format!("{ch}/{}", o.id));
             }
         }
@@ -328,23 +353,17 @@ pub fn instr_check(ws: &Workspace, chapters: &[Chapter]) -> Result<()> {
             }
             bench.instr = Some(new.clone());
         }
-        let decl = decl.for_machine(&results);
-        decl.validate(&results, &path)?;
-        for c in decl.claim.iter().filter(|c| c.is_instr()) {
-            let o = claims::evaluate(c, &results);
-            eprintln!(
-                "claim {}/{}: {} = {} ({}) {}",
-                ch.package,
-                o.id,
-                o.expression,
-                claims::format_ratio(o.measured),
-                o.threshold,
-                if o.held { "holds" } else { "FAILS" }
-            );
-            if o.held {
-                passed += 1;
-            } else {
-                failed.push(format!("{}/{}", ch.package, o.id));
+        let plan = plan::resolve(&decl, &results, &path)?;
+        for o in plan
+            .claims
+            .iter()
+            .filter(|o| o.kind == claims::Kind::Instructions)
+        {
+            eprintln!("{}", o.line(&ch.package, "fresh counts"));
+            match o.verdict {
+                claims::Verdict::Holds => passed += 1,
+                claims::Verdict::Fails => failed.push(format!("{}/{}", ch.package, o.id)),
+                claims::Verdict::SetAside(_) => {}
             }
         }
     }

@@ -8,7 +8,7 @@ use anyhow::Result;
 use bookproto::Mode;
 use clap::{Parser, ValueEnum};
 use pipeline::workspace::Workspace;
-use pipeline::{Source, check, measure, render, site, write};
+use pipeline::{Source, check_models, load, measure, render_models, site, write};
 
 /// Measure the chapters, render their tables, figures and claims, and build the HTML book.
 ///
@@ -135,13 +135,14 @@ fn main_inner() -> Result<()> {
         }
     }
     let t_render = Instant::now();
-    let rendered = render(&ws, &source)?;
+    let models = load(&ws, &source)?;
     // Claims are checked before anything is written, so a failing instruction-count claim
-    // leaves the old generated files and book in place.
-    check(&rendered)?;
+    // leaves the old generated files and book in place; `check` renders nothing.
+    check_models(&models)?;
     if args.stage == Stage::Check {
         return Ok(());
     }
+    let rendered = render_models(&models);
     write(&rendered, &generated)?;
     eprintln!(
         "rendered {} files into {} in {:.2} s",

@@ -125,7 +125,19 @@ impl Preprocessor for GeneratedIncludes {
                     && file.starts_with(&self.generated)
                 {
                     let key = file.strip_prefix(&self.generated).unwrap_or(&file).display().to_string();
-                    badges.entry(key).or_default().push(format!("src/{}", page.display()));
+                    badges.entry(key.clone()).or_default().push(format!("src/{}", page.display()));
+                    // The sentence is the declaration's; a page that types it again beside
+                    // the include would say it twice, and the copies would drift.
+                    if let Ok(text) = std::fs::read_to_string(&file)
+                        && let Some(sentence) = text.split(" <span class=\"claim").next()
+                        && sentence.len() > 20
+                        && ch.content.contains(sentence.trim())
+                    {
+                        problems.push(format!(
+                            "src/{} types the sentence of claim badge `{key}` itself; the include renders it (from the chapter's figures.toml): remove the typed copy",
+                            page.display()
+                        ));
+                    }
                 }
                 match std::fs::read_to_string(&file) {
                     Err(_) => problems.push(format!(

@@ -1,0 +1,1119 @@
+//! Resolve: a chapter's declarations and one results file into a [`Plan`], everything that
+//! will be drawn, tabulated and checked, as numbers and labels.
+//!
+//! This is the one place that looks names up: every id, metric, parameter and artifact a
+//! declaration names is found here or the chapter stops with the file and the fix. What comes
+//! out holds no names to look up again, so rendering cannot fail on a missing value.
+//! `[[requires]]` is applied here too: on a machine without a feature, what names its ids is
+//! dropped and its claims set aside.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::claims::{self, Outcome};
+use crate::decl::{
+    Bars, Better, Cdf, Claim, Decl, Figure, Histogram, Line, ListingSource, Metric, Percentiles,
+    Row, Scatter, Series, Threads, Unit, WallMetric, matching,
+};
+use crate::format;
+use crate::results::{Bench, Results};
+
+/// Everything a chapter renders, resolved.
+#[derive(Debug)]
+pub struct Plan {
+    /// Figures in declaration order.
+    pub figures: Vec<PlannedFigure>,
+    /// Tables in declaration order.
+    pub tables: Vec<PlannedTable>,
+    /// Listings in declaration order.
+    pub listings: Vec<PlannedListing>,
+    /// Claims evaluated, in declaration order, then those set aside on this machine.
+    pub claims: Vec<Outcome>,
+}
+
+/// A figure ready to draw.
+#[derive(Debug)]
+pub struct PlannedFigure {
+    /// File name and anchor.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// What is drawn.
+    pub body: Body,
+}
+
+/// What a figure draws, by kind.
+#[derive(Debug)]
+pub enum Body {
+    /// Lines of points (line, threads, percentiles and CDF figures all draw as lines).
+    Lines(LinePlot),
+    /// Points with an optional front.
+    Scatter(ScatterPlot),
+    /// Grouped bars.
+    Bars(BarPlot),
+    /// A histogram of samples.
+    Histogram(HistPlot),
+    /// A flame graph of these folded stacks.
+    Flamegraph(String),
+}
+
+/// How a line is stroked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stroke {
+    /// A measured series.
+    Solid,
+    /// A model or bound drawn for comparison (ideal scaling).
+    Dashed,
+}
+
+/// One line: label, points in drawing order, optional error bars `(x, lo, hi)`.
+#[derive(Debug)]
+pub struct Drawn {
+    /// Legend entry.
+    pub label: String,
+    /// Points.
+    pub points: Vec<(f64, f64)>,
+    /// Error bars.
+    pub bars: Vec<(f64, f64, f64)>,
+    /// Stroke.
+    pub stroke: Stroke,
+    /// Index of the style (colour, marker) it takes; a dashed model line takes its series'.
+    pub style: usize,
+}
+
+/// An axis.
+#[derive(Debug, Clone)]
+pub struct Axis {
+    /// Its label, with the unit.
+    pub desc: String,
+    /// Logarithmic.
+    pub log: bool,
+    /// Start at zero (linear only).
+    pub zero: bool,
+    /// Fixed ticks `(position, label)` instead of the usual ones.
+    pub ticks: Option<Vec<(f64, String)>>,
+}
+
+/// A plot of lines.
+#[derive(Debug)]
+pub struct LinePlot {
+    /// The x axis.
+    pub x: Axis,
+    /// The y axis.
+    pub y: Axis,
+    /// The lines.
+    pub series: Vec<Drawn>,
+}
+
+/// A scatter plot.
+#[derive(Debug)]
+pub struct ScatterPlot {
+    /// The x axis.
+    pub x: Axis,
+    /// The y axis.
+    pub y: Axis,
+    /// Groups of points `(x, y)`, each with its legend entry.
+    pub groups: Vec<(String, Vec<(f64, f64)>)>,
+    /// The Pareto front, in x order, when declared.
+    pub front: Vec<(f64, f64)>,
+}
+
+/// A grouped bar chart.
+#[derive(Debug)]
+pub struct BarPlot {
+    /// The y axis.
+    pub y: Axis,
+    /// Group names, in order of first appearance.
+    pub categories: Vec<String>,
+    /// One series per implementation: its legend entry and a value per group (none where it
+    /// has no benchmark in that group).
+    pub series: Vec<(String, Vec<Option<f64>>)>,
+}
+
+/// A histogram.
+#[derive(Debug)]
+pub struct HistPlot {
+    /// The x axis.
+    pub x: Axis,
+    /// The y axis label.
+    pub y_desc: String,
+    /// The samples, in the axis unit.
+    pub samples: Vec<f64>,
+    /// The median, in the axis unit.
+    pub median: f64,
+    /// The unit's suffix, for the legend.
+    pub suffix: String,
+    /// Number of bins.
+    pub bins: usize,
+}
+
+/// A table ready to write.
+#[derive(Debug)]
+pub struct PlannedTable {
+    /// File name.
+    pub id: String,
+    /// Heading of the first column.
+    pub row_heading: String,
+    /// Column headings.
+    pub columns: Vec<String>,
+    /// Rows: label and one cell per column.
+    pub rows: Vec<(String, Vec<Cell>)>,
+}
+
+/// A table cell.
+#[derive(Debug)]
+pub enum Cell {
+    /// A value in a unit (by name, as [`format::value`] takes it).
+    Value(f64, &'static str),
+    /// A ratio, shown as `1.23×`.
+    Ratio(f64),
+}
+
+/// A listing ready to write.
+#[derive(Debug)]
+pub struct PlannedListing {
+    /// File name and anchor.
+    pub id: String,
+    /// Caption.
+    pub title: String,
+    /// The text.
+    pub text: String,
+    /// Highlighting language.
+    pub lang: String,
+    /// The library function whose assembly it is, when it is one.
+    pub symbol: Option<String>,
+    /// The artifact's name.
+    pub artifact: String,
+}
+
+/// The value of `metric` for one benchmark, if it was measured.
+pub fn value(b: &Bench, metric: &Metric) -> Option<f64> {
+    match metric {
+        Metric::Custom(n) => b.custom.as_ref()?.get(n).copied(),
+        Metric::Instr(e) => b.instr.as_ref()?.get(*e).copied(),
+        Metric::Percentile(p) => b
+            .distribution
+            .as_ref()?
+            .percentiles
+            .iter()
+            .find(|(q, _)| (q - p).abs() < 1e-9)
+            .map(|(_, v)| *v),
+        Metric::Wall(w) => {
+            let s = b.wall.as_ref()?;
+            Some(match w {
+                WallMetric::Median => s.median,
+                WallMetric::Min => s.samples.iter().copied().fold(f64::INFINITY, f64::min),
+                WallMetric::MedianLo => s.median_lo,
+                WallMetric::MedianHi => s.median_hi,
+                WallMetric::Mean => s.mean,
+                WallMetric::StdDev => s.std_dev,
+                WallMetric::Mad => s.mad,
+                WallMetric::CiRel => (s.median_hi - s.median_lo) / 2.0 / s.median * 100.0,
+                WallMetric::Cv => s.std_dev / s.mean * 100.0,
+                WallMetric::GbPerS => s.bytes? as f64 / s.median,
+            })
+        }
+    }
+}
+
+/// The unit a metric is shown in when the declaration names none, given its values.
+fn natural_unit(metric: &Metric, values: &[f64]) -> &'static str {
+    match metric {
+        Metric::Instr(_) | Metric::Custom(_) => "count",
+        Metric::Wall(WallMetric::CiRel | WallMetric::Cv) => "pct",
+        Metric::Wall(WallMetric::GbPerS) => "gbps",
+        _ => format::auto_time_unit(values.iter().copied().fold(0.0, f64::max)),
+    }
+}
+
+/// A label from a template: `{case}`, `{function}`, `{group}` and the case's parameters.
+fn label(template: &str, id: &str, b: &Bench) -> std::result::Result<String, String> {
+    let mut out = String::new();
+    let mut rest = template;
+    let parts: Vec<&str> = id.split('/').collect();
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let Some(j) = rest[i..].find('}') else {
+            return Err(format!("`{template}` opens a `{{` it does not close"));
+        };
+        let name = &rest[i + 1..i + j];
+        let v = match name {
+            "group" => parts.first().map(|s| s.to_string()),
+            "function" => parts.get(1).map(|s| s.to_string()),
+            "case" => parts.get(2).map(|s| s.to_string()),
+            p => b.params.get(p).map(|v| claims::trim_float(*v)),
+        };
+        match v {
+            Some(v) => out.push_str(&v),
+            None => {
+                return Err(format!(
+                    "`{template}` names `{{{name}}}`, but `{id}` has no such parameter (it has {:?}); use `{{case}}`, `{{function}}`, `{{group}}` or a parameter the case list declares",
+                    b.params.keys().collect::<Vec<_>>()
+                ));
+            }
+        }
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Resolves a chapter's declarations against one results file (read from `results_path`).
+pub fn resolve(decl: &Decl, results: &Results, results_path: &Path) -> Result<Plan> {
+    Resolver {
+        decl,
+        r: results,
+        file: decl.path.display().to_string(),
+        results_path,
+    }
+    .run()
+}
+
+struct Resolver<'a> {
+    decl: &'a Decl,
+    r: &'a Results,
+    file: String,
+    results_path: &'a Path,
+}
+
+impl Resolver<'_> {
+    fn fix(&self) -> String {
+        format!(
+            "fix the name in {}, or measure it: `scripts/book.sh --chapters {}` writes a new {}",
+            self.file,
+            self.r.chapter,
+            self.results_path.display()
+        )
+    }
+
+    /// Why ids named by `pattern` were not measured on this machine, if they were not.
+    fn aside(&self, pattern: &str) -> Option<String> {
+        self.decl
+            .requires
+            .iter()
+            .filter(|r| !self.r.machine.simd.contains(&r.feature))
+            .find(|r| {
+                pattern
+                    .split('/')
+                    .any(|p| p == r.part || p.strip_suffix('*') == Some(r.part.as_str()))
+            })
+            .map(|r| format!("this CPU has no {}", r.feature))
+    }
+
+    /// The ids `pattern` matches, each holding `metric` when one is given.
+    fn ids(&self, what: &str, pattern: &str, metric: Option<&Metric>) -> Result<Vec<&str>> {
+        let ids = matching(self.r, pattern);
+        if ids.is_empty() {
+            let known: Vec<&str> = self.r.benchmarks.keys().map(String::as_str).collect();
+            bail!(
+                "{}: {what} names benchmark `{pattern}`, which is not in {} (known: {}): {}",
+                self.file,
+                self.results_path.display(),
+                known.join(", "),
+                self.fix()
+            );
+        }
+        if let Some(m) = metric {
+            for id in &ids {
+                let b = &self.r.benchmarks[*id];
+                if value(b, m).is_none() {
+                    let why = match m {
+                        Metric::Custom(n) => {
+                            format!("no custom measurement named `{n}` was recorded for it")
+                        }
+                        Metric::Instr(_) => "no callgrind run".to_string(),
+                        Metric::Percentile(p) => {
+                            format!("no distribution with percentile {p} was recorded for it")
+                        }
+                        Metric::Wall(WallMetric::GbPerS) if b.wall.is_some() => {
+                            "its criterion group declared no `Throughput::Bytes`".to_string()
+                        }
+                        Metric::Wall(_) => "no criterion run".to_string(),
+                    };
+                    bail!(
+                        "{}: {what} needs metric `{m}` of `{id}`, which {} does not hold ({why}): {}",
+                        self.file,
+                        self.results_path.display(),
+                        self.fix()
+                    );
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    fn get(&self, id: &str, m: &Metric) -> f64 {
+        value(&self.r.benchmarks[id], m).unwrap_or(f64::NAN)
+    }
+
+    fn param(&self, what: &str, id: &str, x: &str) -> Result<f64> {
+        let b = &self.r.benchmarks[id];
+        b.params.get(x).copied().with_context(|| {
+            format!(
+                "{}: {what}: benchmark `{id}` has no parameter `{x}` in {} (it has {:?}): give the case that parameter in the chapter's src/cases.rs and measure again (or `book adopt-cases`), or name one it has",
+                self.file,
+                self.results_path.display(),
+                b.params.keys().collect::<Vec<_>>()
+            )
+        })
+    }
+
+    fn run(&self) -> Result<Plan> {
+        let features = crate::machine::feature_names();
+        for r in &self.decl.requires {
+            if !features.contains(&r.feature) || r.part.is_empty() || r.part.contains('/') {
+                bail!(
+                    "{}: `requires` names part `{}` and feature `{}`: the part must be one `/`-separated piece of a benchmark id, and the feature one of {}",
+                    self.file,
+                    r.part,
+                    r.feature,
+                    features.join(", ")
+                );
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let mut unique = |kind: &str, id: &str| -> Result<()> {
+            if !seen.insert(id.to_string()) {
+                bail!(
+                    "{}: {kind} `{id}` is declared twice: give each figure, table, listing and claim its own id",
+                    self.file
+                );
+            }
+            Ok(())
+        };
+        let mut figures = Vec::new();
+        for f in &self.decl.figure {
+            unique("figure", f.id())?;
+            let what = format!("figure `{}`", f.id());
+            let body = match f {
+                Figure::Line(l) => Body::Lines(self.line(&what, l)?),
+                Figure::Threads(t) => Body::Lines(self.threads(&what, t)?),
+                Figure::Percentiles(p) => Body::Lines(self.percentiles(&what, p)?),
+                Figure::Cdf(c) => Body::Lines(self.cdf(&what, c)?),
+                Figure::Scatter(s) => Body::Scatter(self.scatter(&what, s)?),
+                Figure::Bars(b) => Body::Bars(self.bars(&what, b)?),
+                Figure::Histogram(h) => Body::Histogram(self.histogram(&what, h)?),
+                Figure::Flamegraph(g) => Body::Flamegraph(self.flamegraph(&what, &g.artifact)?),
+            };
+            figures.push(PlannedFigure {
+                id: f.id().to_string(),
+                title: f.title().to_string(),
+                body,
+            });
+        }
+        let mut tables = Vec::new();
+        for t in &self.decl.table {
+            unique("table", &t.id)?;
+            tables.push(self.table(t)?);
+        }
+        let mut listings = Vec::new();
+        for l in &self.decl.listing {
+            unique("listing", &l.id)?;
+            listings.push(self.listing(l)?);
+        }
+        let mut claims = Vec::new();
+        let mut aside = Vec::new();
+        for c in &self.decl.claim {
+            unique("claim", &format!("claim-{}", c.id()))?;
+            match c.selectors().into_iter().find_map(|p| self.aside(p)) {
+                Some(why) => aside.push(claims::set_aside(c, why)),
+                None => claims.push(self.claim(c)?),
+            }
+        }
+        claims.extend(aside);
+        Ok(Plan {
+            figures,
+            tables,
+            listings,
+            claims,
+        })
+    }
+
+    fn series_points(
+        &self,
+        what: &str,
+        s: &Series,
+        x: &str,
+        div: f64,
+    ) -> Result<(Vec<(f64, f64)>, Vec<(f64, f64, f64)>)> {
+        let ids = self.ids(what, &s.benches, Some(&s.metric))?;
+        let mut pts = Vec::new();
+        let mut bars = Vec::new();
+        for id in ids {
+            let xv = self.param(what, id, x)?;
+            pts.push((xv, self.get(id, &s.metric) / div));
+            if s.error_bars {
+                let w = self.r.benchmarks[id].wall.as_ref().with_context(|| {
+                    format!(
+                        "{}: {what}: error bars need criterion's interval, and `{id}` has no criterion run",
+                        self.file
+                    )
+                })?;
+                let (lo, hi) = match (&s.metric, w.bytes) {
+                    // Throughput: the slow end of the interval is the low rate.
+                    (Metric::Wall(WallMetric::GbPerS), Some(n)) => {
+                        (n as f64 / w.median_hi, n as f64 / w.median_lo)
+                    }
+                    (Metric::Wall(WallMetric::Median), _) => (w.median_lo, w.median_hi),
+                    _ => bail!(
+                        "{}: {what}: error bars are the median's interval; set `metric = \"median\"` (or `gb_per_s`) or drop `error_bars`",
+                        self.file
+                    ),
+                };
+                bars.push((xv, lo / div, hi / div));
+            }
+        }
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        bars.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Ok((pts, bars))
+    }
+
+    /// The unit of a figure's values: the declared one, or the natural one of its first
+    /// series' metric over all its values.
+    fn figure_unit(&self, unit: Option<Unit>, series: &[&Series]) -> &'static str {
+        if let Some(u) = unit {
+            return u.name();
+        }
+        let all: Vec<f64> = series
+            .iter()
+            .flat_map(|s| {
+                matching(self.r, &s.benches)
+                    .into_iter()
+                    .filter_map(|id| value(&self.r.benchmarks[id], &s.metric))
+            })
+            .collect();
+        natural_unit(&series[0].metric, &all)
+    }
+
+    fn line(&self, what: &str, f: &Line) -> Result<LinePlot> {
+        let series: Vec<&Series> = f
+            .series
+            .iter()
+            .filter(|s| self.aside(&s.benches).is_none())
+            .collect();
+        if f.series.is_empty() {
+            bail!("{}: {what} has no `[[figure.series]]`: add one", self.file);
+        }
+        if series.is_empty() {
+            bail!(
+                "{}: {what}: every series names benchmarks this CPU cannot run; declare the figure for a machine that can",
+                self.file
+            );
+        }
+        let unit = self.figure_unit(f.unit, &series);
+        let (div, suffix) = format::unit(unit);
+        let mut drawn = Vec::new();
+        for (i, s) in series.iter().enumerate() {
+            let (points, bars) = self.series_points(what, s, &f.x, div)?;
+            drawn.push(Drawn {
+                label: s.label.clone(),
+                points,
+                bars,
+                stroke: Stroke::Solid,
+                style: i,
+            });
+        }
+        let y_desc = match suffix {
+            "" => f.y_label.clone().unwrap_or_default(),
+            s => format!(
+                "{} ({s})",
+                f.y_label.clone().unwrap_or_else(|| series[0].metric.name())
+            ),
+        };
+        Ok(LinePlot {
+            x: Axis {
+                desc: f.x_label.clone().unwrap_or_default(),
+                log: f.x_log,
+                zero: false,
+                ticks: None,
+            },
+            y: Axis {
+                desc: y_desc,
+                log: f.y_log,
+                zero: f.y_zero,
+                ticks: None,
+            },
+            series: drawn,
+        })
+    }
+
+    fn threads(&self, what: &str, f: &Threads) -> Result<LinePlot> {
+        let series: Vec<&Series> = f
+            .series
+            .iter()
+            .filter(|s| self.aside(&s.benches).is_none())
+            .collect();
+        if series.is_empty() {
+            bail!("{}: {what} has no series it can draw here", self.file);
+        }
+        let unit = self.figure_unit(f.unit, &series);
+        let (div, suffix) = format::unit(unit);
+        let mut drawn = Vec::new();
+        for (i, s) in series.iter().enumerate() {
+            let (points, bars) = self.series_points(what, s, &f.x, div)?;
+            drawn.push(Drawn {
+                label: s.label.clone(),
+                points: points.clone(),
+                bars,
+                stroke: Stroke::Solid,
+                style: i,
+            });
+            if f.ideal
+                && let Some(&(x0, y0)) = points.first()
+            {
+                if x0 <= 0.0 {
+                    bail!(
+                        "{}: {what}: ideal scaling starts from the smallest thread count, and `{}` starts at {x0}",
+                        self.file,
+                        s.benches
+                    );
+                }
+                drawn.push(Drawn {
+                    label: format!("{} × threads (ideal)", s.label),
+                    points: points.iter().map(|&(x, _)| (x, y0 * x / x0)).collect(),
+                    bars: Vec::new(),
+                    stroke: Stroke::Dashed,
+                    style: i,
+                });
+            }
+        }
+        let label = f.y_label.clone().unwrap_or_else(|| series[0].metric.name());
+        Ok(LinePlot {
+            x: Axis {
+                desc: "threads".into(),
+                log: f.x_log,
+                zero: false,
+                ticks: None,
+            },
+            y: Axis {
+                desc: if suffix.is_empty() {
+                    label
+                } else {
+                    format!("{label} ({suffix})")
+                },
+                log: false,
+                zero: true,
+                ticks: None,
+            },
+            series: drawn,
+        })
+    }
+
+    /// The recorded distribution of one benchmark, in ns or the record's unit.
+    fn distribution(&self, what: &str, bench: &str) -> Result<&bookproto::Distribution> {
+        let ids = self.ids(what, bench, None)?;
+        if ids.len() != 1 {
+            bail!(
+                "{}: {what}: a distribution series names one benchmark, and `{bench}` matches {}",
+                self.file,
+                ids.len()
+            );
+        }
+        self.r.benchmarks[ids[0]].distribution.as_ref().with_context(|| {
+            format!(
+                "{}: {what}: `{bench}` recorded no distribution in {}: record one with `benchkit::custom::record_full` (the experiment runner does) and measure again",
+                self.file,
+                self.results_path.display()
+            )
+        })
+    }
+
+    fn percentiles(&self, what: &str, f: &Percentiles) -> Result<LinePlot> {
+        let dists: Vec<(&str, &bookproto::Distribution)> = f
+            .series
+            .iter()
+            .filter(|s| self.aside(&s.bench).is_none())
+            .map(|s| Ok((s.label.as_str(), self.distribution(what, &s.bench)?)))
+            .collect::<Result<_>>()?;
+        if dists.is_empty() {
+            bail!("{}: {what} has no series it can draw here", self.file);
+        }
+        let max = dists
+            .iter()
+            .flat_map(|(_, d)| d.percentiles.iter().map(|p| p.1))
+            .fold(0.0, f64::max);
+        let unit = f
+            .unit
+            .map(Unit::name)
+            .unwrap_or(format::auto_time_unit(max));
+        let (div, suffix) = format::unit(unit);
+        // The "nines" axis: percentile p sits at -log10(1 - p/100), so 90, 99, 99.9 and 99.99
+        // are evenly spaced, as in HdrHistogram's percentile plots.
+        let nines = |p: f64| -(1.0 - p / 100.0).log10();
+        let top = dists
+            .iter()
+            .flat_map(|(_, d)| d.percentiles.iter().map(|p| p.0))
+            .fold(50.0, f64::max);
+        let ticks = [50.0, 90.0, 99.0, 99.9, 99.99, 99.999]
+            .into_iter()
+            .filter(|&p| p <= top + 1e-9)
+            .map(|p| (nines(p), claims::trim_float(p)))
+            .collect();
+        let series = dists
+            .iter()
+            .enumerate()
+            .map(|(i, (label, d))| Drawn {
+                label: format!("{label} ({} values)", format::count(d.count as f64)),
+                points: d
+                    .percentiles
+                    .iter()
+                    .map(|&(p, v)| (nines(p), v / div))
+                    .collect(),
+                bars: Vec::new(),
+                stroke: Stroke::Solid,
+                style: i,
+            })
+            .collect();
+        Ok(LinePlot {
+            x: Axis {
+                desc: "percentile".into(),
+                log: false,
+                zero: false,
+                ticks: Some(ticks),
+            },
+            y: Axis {
+                desc: format!("{} ({suffix})", f.y_label.as_deref().unwrap_or("latency")),
+                log: f.y_log,
+                zero: !f.y_log,
+                ticks: None,
+            },
+            series,
+        })
+    }
+
+    fn cdf(&self, what: &str, f: &Cdf) -> Result<LinePlot> {
+        let mut curves: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+        for s in f.series.iter().filter(|s| self.aside(&s.bench).is_none()) {
+            let ids = self.ids(what, &s.bench, None)?;
+            let b = &self.r.benchmarks[ids[0]];
+            let pts: Vec<(f64, f64)> = match (&b.distribution, &b.wall) {
+                (Some(d), _) => d.percentiles.iter().map(|&(p, v)| (v, p / 100.0)).collect(),
+                (None, Some(w)) => {
+                    let mut xs = w.samples.clone();
+                    xs.sort_by(f64::total_cmp);
+                    let n = xs.len() as f64;
+                    xs.iter()
+                        .enumerate()
+                        .map(|(i, &x)| (x, (i + 1) as f64 / n))
+                        .collect()
+                }
+                (None, None) => bail!(
+                    "{}: {what}: `{}` has neither a distribution nor wall-clock samples in {}",
+                    self.file,
+                    s.bench,
+                    self.results_path.display()
+                ),
+            };
+            curves.push((s.label.clone(), pts));
+        }
+        let max = curves
+            .iter()
+            .flat_map(|c| c.1.iter().map(|p| p.0))
+            .fold(0.0, f64::max);
+        let unit = f
+            .unit
+            .map(Unit::name)
+            .unwrap_or(format::auto_time_unit(max));
+        let (div, suffix) = format::unit(unit);
+        Ok(LinePlot {
+            x: Axis {
+                desc: format!("{} ({suffix})", f.x_label.as_deref().unwrap_or("latency")),
+                log: f.x_log,
+                zero: false,
+                ticks: None,
+            },
+            y: Axis {
+                desc: "fraction at or below".into(),
+                log: false,
+                zero: true,
+                ticks: None,
+            },
+            series: curves
+                .into_iter()
+                .enumerate()
+                .map(|(i, (label, pts))| Drawn {
+                    label,
+                    points: pts.into_iter().map(|(x, y)| (x / div, y)).collect(),
+                    bars: Vec::new(),
+                    stroke: Stroke::Solid,
+                    style: i,
+                })
+                .collect(),
+        })
+    }
+
+    fn scatter(&self, what: &str, f: &Scatter) -> Result<ScatterPlot> {
+        let mut groups = Vec::new();
+        let mut xs = Vec::new();
+        let mut ys = Vec::new();
+        for s in f.series.iter().filter(|s| self.aside(&s.benches).is_none()) {
+            let ids = self.ids(what, &s.benches, Some(&f.x_metric))?;
+            self.ids(what, &s.benches, Some(&f.y_metric))?;
+            let pts: Vec<(f64, f64)> = ids
+                .iter()
+                .map(|id| (self.get(id, &f.x_metric), self.get(id, &f.y_metric)))
+                .collect();
+            xs.extend(pts.iter().map(|p| p.0));
+            ys.extend(pts.iter().map(|p| p.1));
+            groups.push((s.label.clone(), pts));
+        }
+        let xu = f
+            .x_unit
+            .map(Unit::name)
+            .unwrap_or_else(|| natural_unit(&f.x_metric, &xs));
+        let yu = f
+            .y_unit
+            .map(Unit::name)
+            .unwrap_or_else(|| natural_unit(&f.y_metric, &ys));
+        let (xd, xs_) = format::unit(xu);
+        let (yd, ys_) = format::unit(yu);
+        for g in &mut groups {
+            for p in &mut g.1 {
+                *p = (p.0 / xd, p.1 / yd);
+            }
+        }
+        let front = match f.pareto {
+            None => Vec::new(),
+            Some(p) => pareto_front(groups.iter().flat_map(|g| g.1.iter().copied()), p.x, p.y),
+        };
+        let desc = |l: &Option<String>, m: &Metric, s: &str| {
+            let l = l.clone().unwrap_or_else(|| m.name());
+            if s.is_empty() {
+                l
+            } else {
+                format!("{l} ({s})")
+            }
+        };
+        Ok(ScatterPlot {
+            x: Axis {
+                desc: desc(&f.x_label, &f.x_metric, xs_),
+                log: f.x_log,
+                zero: false,
+                ticks: None,
+            },
+            y: Axis {
+                desc: desc(&f.y_label, &f.y_metric, ys_),
+                log: f.y_log,
+                zero: false,
+                ticks: None,
+            },
+            groups,
+            front,
+        })
+    }
+
+    fn bars(&self, what: &str, f: &Bars) -> Result<BarPlot> {
+        let mut categories: Vec<String> = Vec::new();
+        let mut cells: Vec<(String, BTreeMap<String, f64>)> = Vec::new();
+        let mut all = Vec::new();
+        for s in f.series.iter().filter(|s| self.aside(&s.benches).is_none()) {
+            let mut m = BTreeMap::new();
+            for id in self.ids(what, &s.benches, Some(&f.metric))? {
+                let cat = label(&f.category, id, &self.r.benchmarks[id])
+                    .map_err(|e| anyhow::anyhow!("{}: {what}: {e}", self.file))?;
+                if !categories.contains(&cat) {
+                    categories.push(cat.clone());
+                }
+                let v = self.get(id, &f.metric);
+                all.push(v);
+                if m.insert(cat.clone(), v).is_some() {
+                    bail!(
+                        "{}: {what}: series `{}` has two bars in group `{cat}`: make `category` tell its benchmarks apart",
+                        self.file,
+                        s.label
+                    );
+                }
+            }
+            cells.push((s.label.clone(), m));
+        }
+        let unit = f
+            .unit
+            .map(Unit::name)
+            .unwrap_or_else(|| natural_unit(&f.metric, &all));
+        let (div, suffix) = format::unit(unit);
+        let label = f.y_label.clone().unwrap_or_else(|| f.metric.name());
+        Ok(BarPlot {
+            y: Axis {
+                desc: if suffix.is_empty() {
+                    label
+                } else {
+                    format!("{label} ({suffix})")
+                },
+                log: f.y_log,
+                zero: !f.y_log,
+                ticks: None,
+            },
+            series: cells
+                .into_iter()
+                .map(|(l, m)| {
+                    let vals = categories
+                        .iter()
+                        .map(|c| m.get(c).map(|v| v / div))
+                        .collect();
+                    (l, vals)
+                })
+                .collect(),
+            categories,
+        })
+    }
+
+    fn histogram(&self, what: &str, f: &Histogram) -> Result<HistPlot> {
+        self.ids(what, &f.bench, Some(&Metric::Wall(WallMetric::Median)))?;
+        let w = self.r.benchmarks[f.bench.as_str()]
+            .wall
+            .as_ref()
+            .expect("checked by ids");
+        let unit = f
+            .unit
+            .map(Unit::name)
+            .unwrap_or(format::auto_time_unit(w.median));
+        let (div, suffix) = format::unit(unit);
+        Ok(HistPlot {
+            x: Axis {
+                desc: format!(
+                    "{} ({suffix})",
+                    f.x_label.as_deref().unwrap_or("time per iteration")
+                ),
+                log: false,
+                zero: false,
+                ticks: None,
+            },
+            y_desc: f.y_label.clone().unwrap_or_else(|| "samples".into()),
+            samples: w.samples.iter().map(|x| x / div).collect(),
+            median: w.median / div,
+            suffix: suffix.to_string(),
+            bins: f.bins.max(1),
+        })
+    }
+
+    fn flamegraph(&self, what: &str, a: &str) -> Result<String> {
+        let text = self.r.artifacts.get(a).with_context(|| {
+            format!(
+                "{}: {what} draws artifact `{a}`, which {} does not hold (it holds: {}): store it with `benchkit::custom::artifact(\"{a}\", ...)` and measure again",
+                self.file,
+                self.results_path.display(),
+                self.r.artifacts.keys().cloned().collect::<Vec<_>>().join(", ")
+            )
+        })?;
+        if let Some((n, bad)) = text.lines().enumerate().find(|(_, l)| {
+            l.rsplit_once(' ')
+                .is_none_or(|(stack, c)| stack.is_empty() || c.parse::<u64>().is_err())
+        }) {
+            bail!(
+                "{}: {what}: line {} of artifact `{a}` in {} is not folded stacks (`frame;frame count`): {bad:?}; fix the benchmark that writes it and measure again",
+                self.file,
+                n + 1,
+                self.results_path.display()
+            );
+        }
+        Ok(text.clone())
+    }
+
+    fn table(&self, t: &crate::decl::Table) -> Result<PlannedTable> {
+        let what = format!("table `{}`", t.id);
+        let columns: Vec<&crate::decl::Column> = t
+            .columns
+            .iter()
+            .filter(|c| c.ratio_to.as_deref().and_then(|b| self.aside(b)).is_none())
+            .collect();
+        let mut rows: Vec<(String, &str)> = Vec::new();
+        for row in t.rows.iter().filter(|r| self.aside(r.selector()).is_none()) {
+            for c in &columns {
+                self.ids(&what, row.selector(), Some(&c.metric))?;
+                if let Some(base) = &c.ratio_to {
+                    let b = self.ids(&what, base, Some(&c.metric))?;
+                    if b.len() != 1 {
+                        bail!(
+                            "{}: {what}: `ratio_to` names one benchmark, and `{base}` matches {}",
+                            self.file,
+                            b.len()
+                        );
+                    }
+                }
+            }
+            for id in self.ids(&what, row.selector(), None)? {
+                let l = match row {
+                    Row::Bench(_) => format!("`{}`", id.rsplit('/').next().unwrap_or(id)),
+                    Row::Labelled { label: l, .. } => label(l, id, &self.r.benchmarks[id])
+                        .map_err(|e| anyhow::anyhow!("{}: {what}: {e}", self.file))?,
+                };
+                rows.push((l, id));
+            }
+        }
+        let units: Vec<&'static str> = columns
+            .iter()
+            .map(|c| {
+                let vals: Vec<f64> = rows.iter().map(|(_, id)| self.get(id, &c.metric)).collect();
+                match c.unit {
+                    Some(u) => u.name(),
+                    None => {
+                        let unit = natural_unit(&c.metric, &vals);
+                        let min = vals.iter().copied().fold(f64::INFINITY, f64::min);
+                        let max = vals.iter().copied().fold(0.0, f64::max);
+                        // A time column spanning more than three orders of magnitude would
+                        // print its smallest values as 0.000 in one unit: each of its cells
+                        // takes its own.
+                        if format::unit_is_time(unit) && min > 0.0 && max / min >= 1e3 {
+                            "auto"
+                        } else {
+                            unit
+                        }
+                    }
+                }
+            })
+            .collect();
+        let rows = rows
+            .into_iter()
+            .map(|(l, id)| {
+                let cells = columns
+                    .iter()
+                    .zip(&units)
+                    .map(|(c, unit)| {
+                        let v = self.get(id, &c.metric);
+                        match &c.ratio_to {
+                            Some(base) => Cell::Ratio(v / self.get(base, &c.metric)),
+                            None if *unit == "auto" => Cell::Value(v, format::auto_time_unit(v)),
+                            None => Cell::Value(v, unit),
+                        }
+                    })
+                    .collect();
+                (l, cells)
+            })
+            .collect();
+        Ok(PlannedTable {
+            id: t.id.clone(),
+            row_heading: t.row_heading.clone().unwrap_or_else(|| "Benchmark".into()),
+            columns: columns.iter().map(|c| c.label.clone()).collect(),
+            rows,
+        })
+    }
+
+    fn listing(&self, l: &crate::decl::Listing) -> Result<PlannedListing> {
+        let source = l
+            .source()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", self.file))?;
+        let name = source.artifact_name();
+        let text = self.r.artifacts.get(&name).with_context(|| {
+            format!(
+                "{}: listing `{}` shows `{name}`, which {} does not hold: {}",
+                self.file,
+                l.id,
+                self.results_path.display(),
+                match &source {
+                    ListingSource::Symbol(_) => format!(
+                        "measure the chapter (`scripts/book.sh --chapters {}`); the pipeline compiles its library to assembly then",
+                        self.r.chapter
+                    ),
+                    ListingSource::Artifact(_) => format!(
+                        "store it with `benchkit::custom::artifact(\"{name}\", ...)` and measure again"
+                    ),
+                }
+            )
+        })?;
+        let (lang, symbol) = match &source {
+            ListingSource::Symbol(s) => (
+                l.lang.clone().unwrap_or_else(|| {
+                    if self.r.machine.arch == "x86_64" {
+                        "x86asm".into()
+                    } else {
+                        "armasm".into()
+                    }
+                }),
+                Some(s.clone()),
+            ),
+            ListingSource::Artifact(_) => (l.lang.clone().unwrap_or_else(|| "text".into()), None),
+        };
+        Ok(PlannedListing {
+            id: l.id.clone(),
+            title: l.title.clone(),
+            text: text.clone(),
+            lang,
+            symbol,
+            artifact: name,
+        })
+    }
+
+    fn claim(&self, c: &Claim) -> Result<Outcome> {
+        let what = format!("claim `{}`", c.id());
+        let m = c.metric();
+        let one = |id: &str| -> Result<f64> {
+            let ids = self.ids(&what, id, Some(m))?;
+            if ids.len() != 1 || ids[0] != id {
+                bail!(
+                    "{}: {what}: names `{id}` where one benchmark is needed, not a selector",
+                    self.file
+                );
+            }
+            Ok(self.get(id, m))
+        };
+        let (measured, expression) = match c {
+            Claim::Ratio(r) => (
+                one(&r.a)? / one(&r.b)?,
+                format!("{m} of `{}` ÷ `{}`", r.a, r.b),
+            ),
+            Claim::Value(v) => (one(&v.a)?, format!("{m} of `{}`", v.a)),
+            Claim::Spread(s) => {
+                let ids = self.ids(&what, &s.benches, Some(m))?;
+                if ids.len() < 2 {
+                    bail!(
+                        "{}: {what} spans fewer than two benchmarks (`{}`): a spread needs at least two",
+                        self.file,
+                        s.benches
+                    );
+                }
+                let vals: Vec<f64> = ids.iter().map(|id| self.get(id, m)).collect();
+                let max = vals.iter().copied().fold(f64::MIN, f64::max);
+                let min = vals.iter().copied().fold(f64::MAX, f64::min);
+                (
+                    max / min,
+                    format!(
+                        "largest ÷ smallest {m} over {} benchmarks `{}`",
+                        vals.len(),
+                        s.benches
+                    ),
+                )
+            }
+        };
+        Ok(claims::evaluated(c, measured, expression))
+    }
+}
+
+/// The points no other point beats on both axes, in x order.
+pub fn pareto_front(
+    points: impl Iterator<Item = (f64, f64)>,
+    x: Better,
+    y: Better,
+) -> Vec<(f64, f64)> {
+    let pts: Vec<(f64, f64)> = points.collect();
+    let better = |a: f64, b: f64, dir: Better| match dir {
+        Better::Lower => a <= b,
+        Better::Higher => a >= b,
+    };
+    let mut front: Vec<(f64, f64)> = pts
+        .iter()
+        .copied()
+        .filter(|&p| {
+            !pts.iter().any(|&q| {
+                q != p && better(q.0, p.0, x) && better(q.1, p.1, y) && (q.0 != p.0 || q.1 != p.1)
+            })
+        })
+        .collect();
+    front.sort_by(|a, b| a.0.total_cmp(&b.0));
+    front.dedup();
+    front
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pareto_front_keeps_the_points_nothing_beats_on_both_axes() {
+        // x: cost (lower is better), y: quality (higher is better).
+        let pts = [(1.0, 1.0), (2.0, 3.0), (3.0, 2.0), (4.0, 4.0), (2.5, 3.0)];
+        let f = pareto_front(pts.into_iter(), Better::Lower, Better::Higher);
+        assert_eq!(f, [(1.0, 1.0), (2.0, 3.0), (4.0, 4.0)]);
+    }
+}

@@ -1,0 +1,248 @@
+//! Render: a chapter's [`Plan`] into SVG figures, Markdown tables, claim badges, listings and
+//! an experimental-setup box, each stamped with the machine that produced it.
+//!
+//! Every function here is pure and infallible on a plan: it returns `(relative path,
+//! contents)` pairs and writes nothing, so the caller can write all of them or none. Each
+//! figure kind has its own file below `plot/`.
+
+mod plot;
+
+use std::path::PathBuf;
+
+use crate::claims::{Outcome, Verdict, format_ratio};
+use crate::format::{self, html, html_inline};
+use crate::plan::{Cell, Plan, PlannedListing, PlannedTable};
+use crate::results::Results;
+use crate::workspace::Chapter;
+
+/// Everything rendered for one chapter.
+pub fn chapter(
+    ch: &Chapter,
+    plan: &Plan,
+    results: &Results,
+    results_file: &str,
+) -> Vec<(PathBuf, String)> {
+    let dir = PathBuf::from(&ch.package);
+    let prov = provenance(results, results_file);
+    let mut out = vec![(dir.join("setup.md"), setup_box(ch, results, results_file))];
+    for f in &plan.figures {
+        let body = plot::figure(f);
+        let html = format!(
+            "<figure class=\"bench-figure\" id=\"{pkg}-{id}\">\n{body}\n<figcaption><strong>{title}.</strong> {prov}</figcaption>\n</figure>\n",
+            pkg = ch.package,
+            id = f.id,
+            title = html_inline(&f.title),
+        );
+        out.push((dir.join(format!("{}.md", f.id)), html));
+    }
+    for l in &plan.listings {
+        out.push((
+            dir.join(format!("{}.md", l.id)),
+            listing_md(&ch.package, l, results, &prov),
+        ));
+    }
+    for t in &plan.tables {
+        out.push((dir.join(format!("{}.md", t.id)), table_md(t, &prov)));
+    }
+    for o in &plan.claims {
+        // The claim's sentence lives in the declaration only; the page includes it with its
+        // badge where it makes the claim.
+        out.push((
+            dir.join(format!("claim-{}.md", o.id)),
+            format!("{} {}", o.text, badge(o, &results.machine.id)),
+        ));
+    }
+    if !plan.claims.is_empty() {
+        out.push((dir.join("claims.md"), claims_table(&plan.claims, &prov)));
+    }
+    out
+}
+
+/// One line: where, with what, in which mode, when, from which commit and file.
+pub fn provenance(r: &Results, results_file: &str) -> String {
+    let m = &r.machine;
+    format!(
+        "<span class=\"provenance\">Measured on {} · {} · {} mode · {} · commit <code>{}</code> · <code>{}</code></span>",
+        html(&m.summary()),
+        html(&m.rustc),
+        html(&m.mode),
+        html(m.day()),
+        html(&m.short_commit()),
+        html(results_file)
+    )
+}
+
+fn setup_box(ch: &Chapter, r: &Results, results_file: &str) -> String {
+    let m = &r.machine;
+    let caches: Vec<String> = ["l1d", "l2", "l3"]
+        .iter()
+        .filter_map(|k| {
+            m.caches
+                .get(*k)
+                .map(|b| format!("{} {}", k.to_uppercase(), crate::machine::human_bytes(*b)))
+        })
+        .collect();
+    let cores = match m.physical_cores {
+        Some(p) => format!("{} logical CPUs on {p} cores", m.logical_cpus),
+        None => format!("{} logical CPUs", m.logical_cpus),
+    };
+    let mode = match m.mode.as_str() {
+        "quick" => "quick (short warm-up and measurement; for a first look, not for publication)",
+        _ => {
+            "full (publication-length warm-up, measurement and sample count; the settings are in `scripts/benchkit`, shown in the method appendix)"
+        }
+    };
+    let hyp = m
+        .hypervisor
+        .as_ref()
+        .map(|h| format!(", a {h} virtual machine"))
+        .unwrap_or_default();
+    format!(
+        "<div class=\"setup-box\">\n\n\
+**Experimental setup.** {cpu} ({arch}{hyp}), {cores}, {caches}, {mem} of memory, {numa} NUMA node{numa_s}; \
+instruction sets: {simd}. {os}, Linux {kernel}; {rustc}; {valgrind}. \
+Mode: {mode}. Measured {date} from commit `{commit}`; results in `{file}`.\n\n\
+Reproduce on your machine: `cargo bench -p {pkg}` runs both harnesses; \
+`scripts/book.sh --chapters {pkg}` also renders this page with your numbers.\n\n\
+</div>\n",
+        cpu = m.cpu_model,
+        arch = m.arch,
+        caches = caches.join(", "),
+        mem = crate::machine::human_bytes(m.memory_bytes),
+        numa = m.numa_nodes,
+        numa_s = if m.numa_nodes == 1 { "" } else { "s" },
+        simd = if m.simd.is_empty() {
+            "none detected".to_string()
+        } else {
+            m.simd.join(", ")
+        },
+        os = m.os,
+        kernel = m.kernel,
+        rustc = m.rustc,
+        valgrind = m.valgrind.as_deref().unwrap_or("no valgrind"),
+        date = m.date,
+        commit = m.short_commit(),
+        file = results_file,
+        pkg = ch.package,
+    )
+}
+
+fn badge(o: &Outcome, machine: &str) -> String {
+    let (class, mark, word) = match &o.verdict {
+        Verdict::SetAside(why) => {
+            return format!(
+                "<span class=\"claim aside\" title=\"{}: not evaluated on {}\">– not measured here: {}</span>",
+                html(&o.id),
+                html(machine),
+                html(why)
+            );
+        }
+        Verdict::Holds => ("claim held", "✓", "holds"),
+        Verdict::Fails => ("claim failed", "✗", "does not hold"),
+    };
+    format!(
+        "<span class=\"{class}\" title=\"{}: {} = {} (claim {}) on {}\">{mark} {word} here: {} (claim {})</span>",
+        html(&o.id),
+        html(&o.expression),
+        format_ratio(o.measured),
+        html(&o.threshold),
+        html(machine),
+        format_ratio(o.measured),
+        html(&o.threshold),
+    )
+}
+
+/// The claims of one chapter as a table.
+fn claims_table(outcomes: &[Outcome], prov: &str) -> String {
+    let mut s =
+        String::from("| Claim | Measured | Threshold | Kind | Result |\n|---|--:|--:|---|---|\n");
+    for o in outcomes {
+        s += &format!(
+            "| {} <br><small>{}</small> | {} | {} | {} | {} |\n",
+            o.text.replace('|', "\\|"),
+            o.expression.replace('|', "\\|"),
+            o.measured_cell(),
+            o.threshold,
+            o.kind.describe(),
+            o.verdict_cell()
+        );
+    }
+    s + "\n" + prov + "\n"
+}
+
+/// Every chapter's claims in one table: `(chapter, machine id, outcomes)`.
+pub fn claims_overview<'a>(
+    chapters: impl Iterator<Item = (&'a str, &'a str, &'a [Outcome])>,
+) -> String {
+    let mut s = String::from(
+        "| Chapter | Claim | Measured | Threshold | Kind | Result |\n|---|---|--:|--:|---|---|\n",
+    );
+    for (ch, machine, outs) in chapters {
+        for o in outs {
+            s += &format!(
+                "| {ch} | {} | {} | {} | {} | {} on `{machine}` |\n",
+                o.text.replace('|', "\\|"),
+                o.measured_cell(),
+                o.threshold,
+                o.kind.short(),
+                o.verdict_cell(),
+            );
+        }
+    }
+    s
+}
+
+fn table_md(t: &PlannedTable, prov: &str) -> String {
+    let mut s = format!("| {} |", t.row_heading);
+    let mut align = String::from("|---|");
+    for c in &t.columns {
+        s += &format!(" {c} |");
+        align += "--:|";
+    }
+    s += "\n";
+    s += &align;
+    s += "\n";
+    for (label, cells) in &t.rows {
+        s += &format!("| {label} |");
+        for c in cells {
+            let cell = match c {
+                Cell::Ratio(r) => format!("{}×", format_ratio(*r)),
+                Cell::Value(v, unit) => format::value(*v, unit),
+            };
+            s += &format!(" {cell} |");
+        }
+        s += "\n";
+    }
+    s + "\n" + prov + "\n"
+}
+
+/// A listing: a code block with a caption saying where its text came from.
+fn listing_md(pkg: &str, l: &PlannedListing, r: &Results, prov: &str) -> String {
+    let source = match &l.symbol {
+        Some(sym) => format!(
+            "The compiler's code for <code>{}</code>, from <code>cargo rustc --release --emit asm</code> of the chapter's library{}; assembler directives removed.",
+            html(sym),
+            if r.machine.arch == "x86_64" {
+                " (Intel syntax)"
+            } else {
+                ""
+            }
+        ),
+        None => format!(
+            "Text the benchmark stored as <code>{}</code>.",
+            html(&l.artifact)
+        ),
+    };
+    let fence = if l.text.contains("```") {
+        "~~~~"
+    } else {
+        "```"
+    };
+    format!(
+        "<figure class=\"bench-listing\" id=\"{pkg}-{id}\">\n\n{fence}{lang}\n{body}\n{fence}\n\n<figcaption><strong>{title}.</strong> {source} {prov}</figcaption>\n</figure>\n",
+        id = l.id,
+        lang = l.lang,
+        body = l.text.trim_end(),
+        title = html_inline(&l.title),
+    )
+}
