@@ -4,7 +4,7 @@
 //! 1. [`parse`] splits the text into lines and fields and parses each temperature as an `f64`.
 //! 2. [`aggregate`] folds the readings into a hash map of minimum, maximum, sum and count.
 //! 3. [`sort`] orders the stations by name.
-//! 4. [`format`] writes one line per station: `name=min/mean/max`, one decimal each.
+//! 4. [`format()`] writes one line per station: `name=min/mean/max`, one decimal each.
 //!
 //! Each phase is `#[inline(never)]`, so that its name survives optimisation and appears in
 //! every profile: the sampler's stacks, callgrind's function list and the flame graph.

@@ -129,7 +129,7 @@ const LANES8: [[u32; 8]; 256] = {
 pub mod x86 {
     use std::arch::x86_64::*;
 
-    /// [`super::filter_body`] compiled with AVX2.
+    /// The loop of [`super::filter_scalar`] compiled with AVX2.
     ///
     /// # Safety
     /// The CPU must support AVX2 and FMA.

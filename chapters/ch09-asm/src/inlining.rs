@@ -35,28 +35,28 @@ fn score_never(x: u32) -> u32 {
 // ANCHOR_END: score
 
 // ANCHOR: score_loops
-/// The sum of [`score`] over `xs`, calling the version without an attribute.
+/// The sum of `score` over `xs`, calling the version without an attribute.
 #[inline(never)]
 pub fn total_plain(xs: &[u32]) -> u32 {
     xs.iter()
         .fold(0, |acc, &x| acc.wrapping_add(score_plain(x)))
 }
 
-/// The sum of [`score`] over `xs`, calling the `#[inline]` version.
+/// The sum of `score` over `xs`, calling the `#[inline]` version.
 #[inline(never)]
 pub fn total_inline(xs: &[u32]) -> u32 {
     xs.iter()
         .fold(0, |acc, &x| acc.wrapping_add(score_inline(x)))
 }
 
-/// The sum of [`score`] over `xs`, calling the `#[inline(always)]` version.
+/// The sum of `score` over `xs`, calling the `#[inline(always)]` version.
 #[inline(never)]
 pub fn total_always(xs: &[u32]) -> u32 {
     xs.iter()
         .fold(0, |acc, &x| acc.wrapping_add(score_always(x)))
 }
 
-/// The sum of [`score`] over `xs`, calling the `#[inline(never)]` version.
+/// The sum of `score` over `xs`, calling the `#[inline(never)]` version.
 #[inline(never)]
 pub fn total_never(xs: &[u32]) -> u32 {
     xs.iter()
@@ -64,7 +64,7 @@ pub fn total_never(xs: &[u32]) -> u32 {
 }
 // ANCHOR_END: score_loops
 
-/// The model: [`score`] summed with wrapping arithmetic.
+/// The model: `score` summed with wrapping arithmetic.
 pub fn total_model(xs: &[u32]) -> u32 {
     let mut acc = 0u32;
     for &x in xs {
@@ -116,7 +116,7 @@ fn out_of_range(i: usize, x: u32) -> OutOfRange {
     }
 }
 
-/// [`checked_sum_inline_error`] with the error built by the cold function [`out_of_range`].
+/// [`checked_sum_inline_error`] with the error built by the cold function `out_of_range`.
 #[inline(never)]
 pub fn checked_sum_cold_error(xs: &[u32]) -> Result<u64, OutOfRange> {
     let mut sum = 0u64;
