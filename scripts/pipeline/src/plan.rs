@@ -33,6 +33,11 @@ pub struct Plan {
     pub claims: Vec<Outcome>,
 }
 
+/// Points `(x, y)` of one series.
+type Points = Vec<(f64, f64)>;
+/// Error bars `(x, lo, hi)` of one series.
+type ErrorBars = Vec<(f64, f64, f64)>;
+
 /// A figure ready to draw.
 #[derive(Debug)]
 pub struct PlannedFigure {
@@ -437,7 +442,7 @@ impl Resolver<'_> {
         s: &Series,
         x: &str,
         div: f64,
-    ) -> Result<(Vec<(f64, f64)>, Vec<(f64, f64, f64)>)> {
+    ) -> Result<(Points, ErrorBars)> {
         let ids = self.ids(what, &s.benches, Some(&s.metric))?;
         let mut pts = Vec::new();
         let mut bars = Vec::new();

@@ -102,16 +102,20 @@ fn fixture(chapter: &str) -> Results {
             benchmarks.insert(format!("contend/{name}/t{t}"), b);
         }
         for (w, size) in [("small", 64.0), ("mixed", 512.0), ("large", 4096.0)] {
-            let mut b = Bench::default();
-            b.wall = Some(wall(size * (1.0 + 0.15 * k)));
-            b.params = [("kib".to_string(), size)].into();
+            let b = Bench {
+                wall: Some(wall(size * (1.0 + 0.15 * k))),
+                params: [("kib".to_string(), size)].into(),
+                ..Bench::default()
+            };
             benchmarks.insert(format!("workload/{name}/{w}"), b);
         }
     }
     for (i, z) in [-0.5, 0.0, 0.5, 0.99, 1.2].into_iter().enumerate() {
-        let mut b = Bench::default();
-        b.wall = Some(wall(100.0 + 40.0 * i as f64));
-        b.params = [("zipf".to_string(), z)].into();
+        let b = Bench {
+            wall: Some(wall(100.0 + 40.0 * i as f64)),
+            params: [("zipf".to_string(), z)].into(),
+            ..Bench::default()
+        };
         benchmarks.insert(format!("skew/lookup/zipf{z}"), b);
     }
     Results {
