@@ -1,11 +1,15 @@
-//! Instruction-count harness (gungraun, callgrind) for chapter 08. Ids are
-//! `group/function/case`, the same as in `wall.rs`; the arguments of each `#[bench]` are built
-//! before callgrind starts counting, and what a benchmark returns is dropped after it stops.
+//! Instruction-count harness (gungraun, callgrind) for chapter 08. Every `#[bench]` case is a
+//! case of the chapter's case list, `ch08::cases::all`, under the same id as in `wall.rs`; the
+//! arguments of each `#[bench]` are built before callgrind starts counting, and what a
+//! benchmark returns is dropped after it stops.
 //!
 //! valgrind 3.19 cannot execute AVX-512 instructions, and its emulated CPUID does not report
 //! them: under callgrind, `is_x86_feature_detected!("avx512f")` is false while `avx2` is true.
 //! The benchmark `isa/detect/valgrind` records what detection says there, so the page can
 //! state which path these counts are of. No AVX-512 case appears here.
+
+// gungraun's macros generate public modules, constants and functions without documentation.
+#![allow(missing_docs)]
 
 use std::hint::black_box;
 
@@ -21,7 +25,7 @@ use ch08::input::{Aligned, haystack, random_f32s, random_u32s};
 use ch08::isa::{Isa, feature_flags};
 use ch08::loops::{moments_fused, moments_two_pass};
 use ch08::sum::{sum_auto, sum_auto_avx2, sum_scalar, sum_simd, sum_std};
-use gungraun::{LibraryBenchmarkConfig, library_benchmark, library_benchmark_group, main};
+use gungraun::{library_benchmark, library_benchmark_group, main};
 
 type SumFn = fn(&[f32]) -> f32;
 
@@ -152,28 +156,26 @@ fn p50(io: (Aligned<u32>, Aligned<u32>), f: FilterFn) -> ((Aligned<u32>, Aligned
     ((src, out), n)
 }
 
-// The accumulator counts of `ch08::accumulators::COUNTS`.
-#[library_benchmark]
-#[bench::acc1(l1(), 1)]
-#[bench::acc2(l1(), 2)]
-#[bench::acc4(l1(), 4)]
-#[bench::acc8(l1(), 8)]
-#[bench::acc16(l1(), 16)]
-fn portable(x: Aligned<f32>, n: usize) -> (Aligned<f32>, f32) {
-    let s = acc::sum_portable(n, black_box(&x));
-    (x, s)
+// One macro writes both versions, so their cases cannot drift apart; the function's name is the
+// id's middle part.
+macro_rules! accumulator_sweep {
+    ($name:ident, |$n:ident, $data:ident| $sum:expr) => {
+        #[library_benchmark]
+        #[bench::acc1(l1(), 1)]
+        #[bench::acc2(l1(), 2)]
+        #[bench::acc4(l1(), 4)]
+        #[bench::acc8(l1(), 8)]
+        #[bench::acc16(l1(), 16)]
+        fn $name(x: Aligned<f32>, $n: usize) -> (Aligned<f32>, f32) {
+            let $data = black_box(&x);
+            let s = $sum;
+            (x, s)
+        }
+    };
 }
 
-#[library_benchmark]
-#[bench::acc1(l1(), 1)]
-#[bench::acc2(l1(), 2)]
-#[bench::acc4(l1(), 4)]
-#[bench::acc8(l1(), 8)]
-#[bench::acc16(l1(), 16)]
-fn avx2(x: Aligned<f32>, n: usize) -> (Aligned<f32>, f32) {
-    let s = acc::sum_simd(Isa::Avx2, n, black_box(&x));
-    (x, s)
-}
+accumulator_sweep!(portable, |n, data| acc::sum_portable(n, data));
+accumulator_sweep!(avx2, |n, data| acc::sum_simd(Isa::Avx2, n, data));
 
 /// The inputs of the autovectorisation examples: two `u32` arrays and `2 * n` floats.
 struct Autovec {
@@ -257,10 +259,10 @@ library_benchmark_group!(name = fusion; benchmarks = two_pass, fused);
 
 // ANCHOR: pass_env
 main!(
-    // gungraun clears the environment of the process it runs under valgrind; the custom
-    // measurement of `detect` needs to know where to write.
-    config = LibraryBenchmarkConfig::default()
-        .pass_through_env(benchkit::custom::ENV);
+    // gungraun clears the environment of the process it runs under valgrind; benchkit's
+    // configuration lets the pipeline's variables through, among them the directory the custom
+    // measurement of `detect` is written to.
+    config = benchkit::instr_config();
     library_benchmark_groups = isa, sum, dot, find, filter, accumulators, autovec, fusion
 );
 // ANCHOR_END: pass_env

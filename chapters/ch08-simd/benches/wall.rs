@@ -1,21 +1,19 @@
-//! Wall-clock harness (criterion) for chapter 08. Ids are `group/function/case`, the same as in
-//! `instr.rs`, over the cases listed in `ch08::cases`. Inputs are built before timing starts,
-//! and every input and result goes through `black_box`. Every group declares the bytes one
-//! call reads (`Throughput::Bytes`), so that the pipeline can turn a time into GB/s.
+//! Wall-clock harness (criterion) for chapter 08. Every benchmark is registered from the case
+//! list, `ch08::cases::all`, under the id `instr.rs` gives the same case. Inputs are built
+//! before timing starts, and every input and result goes through `black_box`. Every group
+//! declares the bytes one call reads (`Throughput::Bytes`), so that the pipeline can turn a time
+//! into GB/s.
 //!
-//! The intrinsics versions are registered only for the levels this CPU runs
+//! The list gives this harness the intrinsics versions only for the levels this CPU runs
 //! (`Isa::supported`): a machine without AVX-512 has no `.../avx512/...` ids.
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use benchkit::Mode;
 use benchkit::criterion::measurement::WallTime;
-use benchkit::criterion::{
-    BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group,
-    criterion_main,
-};
-use ch08::accumulators::{self, COUNTS};
+use benchkit::criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput};
+use benchkit::{Case, GroupSettings, apply};
+use ch08::accumulators;
 use ch08::autovec::{
     add_raw_disjoint, add_raw_overlapping, add_slices, diff_sum_indexed, diff_sum_sliced, sum_u32,
 };
@@ -31,38 +29,50 @@ use ch08::loops::{
 use ch08::stream::read_best;
 use ch08::sum::{sum_auto, sum_auto_avx2, sum_best, sum_scalar, sum_simd, sum_std};
 
-/// How long to warm up and measure, and how many samples, for one kind of benchmark.
-struct Budget {
-    quick: (u64, u64, usize),
-    full: (u64, u64, usize),
-}
-
-impl Budget {
-    /// Applies the budget of the current mode (milliseconds of warm-up and of measurement,
-    /// samples) to a group.
-    fn on(&self, g: &mut BenchmarkGroup<'_, WallTime>) {
-        let (warm, measure, samples) = match Mode::from_env() {
-            Mode::Quick => self.quick,
-            Mode::Full => self.full,
-        };
-        g.warm_up_time(Duration::from_millis(warm))
-            .measurement_time(Duration::from_millis(measure))
-            .sample_size(samples);
-    }
-}
-
-/// Kernels on cache-resident data: microseconds per call, many calls per sample.
-const SMALL: Budget = Budget {
-    quick: (200, 600, 20),
-    full: (500, 2000, 40),
-};
+/// Kernels on cache-resident data: microseconds per call, many calls per sample. Warm-up,
+/// measurement time and samples in quick mode and in full mode (`benchkit::apply` picks the
+/// pair for the current mode); longer measurements than `benchkit::SWEEP`'s.
+const SMALL: GroupSettings = [
+    (Duration::from_millis(200), Duration::from_millis(600), 20),
+    (Duration::from_millis(500), Duration::from_millis(2000), 40),
+];
 
 /// Passes over buffers up to 1 GiB: one call can take a good part of a second, so samples
-/// are flat (every sample the same number of calls) and few.
-const LARGE: Budget = Budget {
-    quick: (50, 300, 10),
-    full: (200, 1200, 12),
-};
+/// are flat (every sample the same number of calls) and fewer than `benchkit::BIG`'s.
+const LARGE: GroupSettings = [
+    (Duration::from_millis(50), Duration::from_millis(300), 10),
+    (Duration::from_millis(200), Duration::from_millis(1200), 12),
+];
+
+/// The cases of `group/function` that the wall-clock harness measures, in declaration order.
+fn cases(group: &str, function: &str) -> Vec<Case> {
+    ch08::cases::all()
+        .into_iter()
+        .filter(|c| c.id.group == group && c.id.function == function && c.harnesses.wall())
+        .collect()
+}
+
+/// The cases of `group` that the wall-clock harness measures, in declaration order.
+fn group_cases(group: &str) -> Vec<Case> {
+    ch08::cases::all()
+        .into_iter()
+        .filter(|c| c.id.group == group && c.harnesses.wall())
+        .collect()
+}
+
+/// The level `name` (a part of a case's id) names, if it names one.
+fn isa_named(name: &str) -> Option<Isa> {
+    Isa::ALL.into_iter().find(|i| i.name() == name)
+}
+
+/// What `name` (a part of a case's id) stands for in `table`.
+fn pick<T: Copy>(case: &Case, name: &str, table: &[(&str, T)]) -> T {
+    table
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(_, t)| t)
+        .unwrap_or_else(|| panic!("{}: nothing is called {name} here", case.id))
+}
 
 type SumFn = fn(&[f32]) -> f32;
 type DotFn = fn(&[f32], &[f32]) -> f32;
@@ -74,34 +84,43 @@ fn bytes_of<T>(n: usize) -> Throughput {
     Throughput::Bytes((n * size_of::<T>()) as u64)
 }
 
-/// Records which instruction sets the benchmarks could use on this CPU.
+/// Records which instruction sets the benchmarks could use on this CPU. The case goes through
+/// `benchkit::id` as a criterion benchmark does, so that the harness's check of its case list
+/// counts it.
 fn record_features() {
-    benchkit::custom::record("isa/detect/native", &feature_flags());
+    for case in cases("isa", "detect") {
+        let _ = benchkit::id(&case);
+        benchkit::custom::record(&case.id.to_string(), &feature_flags());
+    }
+}
+
+/// Whether `case` has the parameter `name`.
+fn has(case: &Case, name: &str) -> bool {
+    case.params.iter().any(|(n, _)| n == name)
 }
 
 // ANCHOR: wall_sum
 fn sum(c: &mut Criterion) {
     record_features();
     let x = random_f32s(L1_FLOATS, SEED);
-    let case = kib_case(L1_FLOATS * 4 / 1024);
     let mut g = c.benchmark_group("sum");
-    SMALL.on(&mut g);
+    apply(&mut g, SMALL);
     g.throughput(bytes_of::<f32>(x.len()));
     let plain: [(&str, SumFn); 3] = [("scalar", sum_scalar), ("std", sum_std), ("auto", sum_auto)];
-    for (name, f) in plain {
-        g.bench_function(BenchmarkId::new(&case, name), |b| {
-            b.iter(|| black_box(f(black_box(&x))))
-        });
-    }
-    if Isa::Avx2.available() {
-        g.bench_function(BenchmarkId::new(&case, "auto_avx2"), |b| {
-            b.iter(|| black_box(sum_auto_avx2(black_box(&x))))
-        });
-    }
-    for isa in Isa::supported() {
-        g.bench_function(BenchmarkId::new(&case, isa.name()), |b| {
-            b.iter(|| black_box(sum_simd(isa, black_box(&x))))
-        });
+    // The sums from a cache-line boundary; `sum_offset` registers the others.
+    for case in group_cases("sum")
+        .iter()
+        .filter(|case| !has(case, "offset"))
+    {
+        let id = benchkit::id(case);
+        if let Some(isa) = isa_named(&case.id.case) {
+            g.bench_function(id, |b| b.iter(|| black_box(sum_simd(isa, black_box(&x)))));
+        } else if case.id.case == "auto_avx2" {
+            g.bench_function(id, |b| b.iter(|| black_box(sum_auto_avx2(black_box(&x)))));
+        } else {
+            let f = pick(case, &case.id.case, &plain);
+            g.bench_function(id, |b| b.iter(|| black_box(f(black_box(&x)))));
+        }
     }
     g.finish();
 }
@@ -112,18 +131,22 @@ fn sum(c: &mut Criterion) {
 /// places a 16-byte-aligned allocator can put them), for the two widest sums.
 fn sum_offset(c: &mut Criterion) {
     let mut g = c.benchmark_group("sum");
-    SMALL.on(&mut g);
+    apply(&mut g, SMALL);
     g.throughput(bytes_of::<f32>(L1_FLOATS));
     let floats = random_f32s(L1_FLOATS, SEED);
-    for skip_bytes in SUM_OFFSETS {
-        let skip = skip_bytes / size_of::<f32>();
+    let shifted: Vec<Case> = group_cases("sum")
+        .into_iter()
+        .filter(|case| has(case, "offset"))
+        .collect();
+    for same in shifted.chunk_by(|a, b| a.get("offset") == b.get("offset")) {
+        let skip = same[0].usize("offset") / size_of::<f32>();
         let buf = Aligned::from_fn(skip + L1_FLOATS, |i| {
             i.checked_sub(skip).map_or(0.0, |j| floats[j])
         });
         let x = &buf[skip..];
-        let case = format!("{}_at{skip_bytes}", kib_case(L1_FLOATS * 4 / 1024));
-        for isa in Isa::supported().into_iter().rev().take(2) {
-            g.bench_function(BenchmarkId::new(&case, isa.name()), |b| {
+        for case in same {
+            let isa = isa_named(&case.id.case).expect("an offset case names its level");
+            g.bench_function(benchkit::id(case), |b| {
                 b.iter(|| black_box(sum_simd(isa, black_box(x))))
             });
         }
@@ -135,30 +158,28 @@ fn sum_offset(c: &mut Criterion) {
 fn dot(c: &mut Criterion) {
     let a = random_f32s(DOT_FLOATS, SEED);
     let b2 = random_f32s(DOT_FLOATS, SEED + 1);
-    let case = kib_case(DOT_FLOATS * 8 / 1024);
     let mut g = c.benchmark_group("dot");
-    SMALL.on(&mut g);
+    apply(&mut g, SMALL);
     g.throughput(bytes_of::<f32>(2 * DOT_FLOATS));
     let plain: [(&str, DotFn); 3] = [("scalar", dot_scalar), ("std", dot_std), ("auto", dot_auto)];
-    for (name, f) in plain {
-        g.bench_function(BenchmarkId::new(&case, name), |b| {
-            b.iter(|| black_box(f(black_box(&a), black_box(&b2))))
-        });
-    }
-    for isa in Isa::supported() {
-        g.bench_function(BenchmarkId::new(&case, isa.name()), |b| {
-            b.iter(|| black_box(dot_simd(isa, black_box(&a), black_box(&b2))))
-        });
+    for case in group_cases("dot") {
+        let id = benchkit::id(&case);
+        if let Some(isa) = isa_named(&case.id.case) {
+            g.bench_function(id, |b| {
+                b.iter(|| black_box(dot_simd(isa, black_box(&a), black_box(&b2))))
+            });
+        } else {
+            let f = pick(&case, &case.id.case, &plain);
+            g.bench_function(id, |b| {
+                b.iter(|| black_box(f(black_box(&a), black_box(&b2))))
+            });
+        }
     }
     g.finish();
 }
 
-fn find(c: &mut Criterion) {
-    let hay = haystack(FIND_LEN, NEEDLE, SEED);
-    let case = kib_case(FIND_LEN / 1024);
-    let mut g = c.benchmark_group("find");
-    SMALL.on(&mut g);
-    g.throughput(bytes_of::<u8>(FIND_LEN));
+/// Registers the searches of `function` (`kib1024`, `aligned_kib1024`) over `hay`.
+fn searches(g: &mut BenchmarkGroup<'_, WallTime>, function: &str, hay: &[u8]) {
     let plain: [(&str, FindFn); 5] = [
         ("scalar", find_scalar),
         ("std", find_std),
@@ -166,30 +187,33 @@ fn find(c: &mut Criterion) {
         ("auto", find_auto),
         ("memchr", find_memchr),
     ];
-    for (name, f) in plain {
-        g.bench_function(BenchmarkId::new(&case, name), |b| {
-            b.iter(|| black_box(f(black_box(&hay), black_box(NEEDLE))))
-        });
+    for case in cases("find", function) {
+        let id = benchkit::id(&case);
+        if let Some(isa) = isa_named(&case.id.case) {
+            g.bench_function(id, |b| {
+                b.iter(|| black_box(find_simd(isa, black_box(hay), black_box(NEEDLE))))
+            });
+        } else {
+            let f = pick(&case, &case.id.case, &plain);
+            g.bench_function(id, |b| {
+                b.iter(|| black_box(f(black_box(hay), black_box(NEEDLE))))
+            });
+        }
     }
-    for isa in Isa::supported() {
-        g.bench_function(BenchmarkId::new(&case, isa.name()), |b| {
-            b.iter(|| black_box(find_simd(isa, black_box(&hay), black_box(NEEDLE))))
-        });
-    }
+}
+
+fn find(c: &mut Criterion) {
+    let hay = haystack(FIND_LEN, NEEDLE, SEED);
+    let function = benchkit::bookproto::case_name("kib", (FIND_LEN / 1024) as f64);
+    let mut g = c.benchmark_group("find");
+    apply(&mut g, SMALL);
+    g.throughput(bytes_of::<u8>(FIND_LEN));
+    searches(&mut g, &function, &hay);
     // ANCHOR: aligned
     // The same bytes again, starting on a cache-line boundary instead of wherever the
-    // allocator put them, for the widest search and its peer.
+    // allocator put them, for the widest searches and `memchr` (`find/aligned_kib1024/*`).
     let copy = aligned_copy(&hay);
-    let aligned: &[u8] = &copy;
-    let case = format!("aligned_{case}");
-    g.bench_function(BenchmarkId::new(&case, "memchr"), |b| {
-        b.iter(|| black_box(find_memchr(black_box(aligned), black_box(NEEDLE))))
-    });
-    for isa in Isa::supported().into_iter().rev().take(2) {
-        g.bench_function(BenchmarkId::new(&case, isa.name()), |b| {
-            b.iter(|| black_box(find_simd(isa, black_box(aligned), black_box(NEEDLE))))
-        });
-    }
+    searches(&mut g, &format!("aligned_{function}"), &copy);
     // ANCHOR_END: aligned
     g.finish();
 }
@@ -197,35 +221,36 @@ fn find(c: &mut Criterion) {
 fn filter(c: &mut Criterion) {
     let src = random_u32s(FILTER_LEN, SEED);
     let mut out = Aligned::from_fn(FILTER_LEN, |_| 0u32);
-    let case = "p50";
     let mut g = c.benchmark_group("filter");
-    SMALL.on(&mut g);
+    apply(&mut g, SMALL);
     g.throughput(bytes_of::<u32>(FILTER_LEN));
-    g.bench_function(BenchmarkId::new(case, "scalar"), |b| {
-        b.iter(|| black_box(filter_scalar(black_box(&src), FILTER_THRESHOLD, &mut out)))
-    });
-    if Isa::Avx2.available() {
-        g.bench_function(BenchmarkId::new(case, "scalar_avx2"), |b| {
-            b.iter(|| {
-                black_box(filter_scalar_avx2(
-                    black_box(&src),
-                    FILTER_THRESHOLD,
-                    &mut out,
-                ))
-            })
-        });
-    }
-    for isa in Isa::supported() {
-        g.bench_function(BenchmarkId::new(case, isa.name()), |b| {
-            b.iter(|| {
-                black_box(filter_simd(
-                    isa,
-                    black_box(&src),
-                    FILTER_THRESHOLD,
-                    &mut out,
-                ))
-            })
-        });
+    for case in group_cases("filter") {
+        let id = benchkit::id(&case);
+        match (isa_named(&case.id.case), case.id.case.as_str()) {
+            (Some(isa), _) => g.bench_function(id, |b| {
+                b.iter(|| {
+                    black_box(filter_simd(
+                        isa,
+                        black_box(&src),
+                        FILTER_THRESHOLD,
+                        &mut out,
+                    ))
+                })
+            }),
+            (None, "scalar") => g.bench_function(id, |b| {
+                b.iter(|| black_box(filter_scalar(black_box(&src), FILTER_THRESHOLD, &mut out)))
+            }),
+            (None, "scalar_avx2") => g.bench_function(id, |b| {
+                b.iter(|| {
+                    black_box(filter_scalar_avx2(
+                        black_box(&src),
+                        FILTER_THRESHOLD,
+                        &mut out,
+                    ))
+                })
+            }),
+            (None, other) => panic!("{}: no filter is called {other}", case.id),
+        };
     }
     g.finish();
     black_box(&out);
@@ -235,17 +260,19 @@ fn filter(c: &mut Criterion) {
 fn accumulators(c: &mut Criterion) {
     let x = random_f32s(L1_FLOATS, SEED);
     let mut g = c.benchmark_group("accumulators");
-    SMALL.on(&mut g);
+    apply(&mut g, SMALL);
     g.throughput(bytes_of::<f32>(x.len()));
-    for n in COUNTS {
-        g.bench_function(BenchmarkId::new("portable", acc_case(n)), |b| {
-            b.iter(|| black_box(accumulators::sum_portable(n, black_box(&x))))
-        });
-        for isa in Isa::supported().into_iter().filter(|&i| i != Isa::Sse2) {
-            g.bench_function(BenchmarkId::new(isa.name(), acc_case(n)), |b| {
+    for case in group_cases("accumulators") {
+        let n = case.usize("accumulators");
+        let id = benchkit::id(&case);
+        match isa_named(&case.id.function) {
+            Some(isa) => g.bench_function(id, |b| {
                 b.iter(|| black_box(accumulators::sum_simd(isa, n, black_box(&x))))
-            });
-        }
+            }),
+            None => g.bench_function(id, |b| {
+                b.iter(|| black_box(accumulators::sum_portable(n, black_box(&x))))
+            }),
+        };
     }
     g.finish();
 }
@@ -253,44 +280,48 @@ fn accumulators(c: &mut Criterion) {
 
 fn autovec(c: &mut Criterion) {
     let n = AUTOVEC_LEN;
-    let case = format!("n{n}");
     let a = random_u32s(n, SEED);
     let b2 = random_u32s(n, SEED + 1);
     let mut f = random_f32s(2 * n, SEED);
     let mut g = c.benchmark_group("autovec");
-    SMALL.on(&mut g);
-    g.throughput(bytes_of::<u32>(n));
-    g.bench_function(BenchmarkId::new(&case, "sum_u32"), |b| {
-        b.iter(|| black_box(sum_u32(black_box(&a))))
-    });
-    g.throughput(bytes_of::<u32>(2 * n));
-    g.bench_function(BenchmarkId::new(&case, "diff_indexed"), |b| {
-        b.iter(|| {
-            black_box(diff_sum_indexed(
-                black_box(&a),
-                black_box(&b2),
-                black_box(n),
-            ))
-        })
-    });
-    g.bench_function(BenchmarkId::new(&case, "diff_sliced"), |b| {
-        b.iter(|| black_box(diff_sum_sliced(black_box(&a), black_box(&b2), black_box(n))))
-    });
-    // The add loops read two arrays of n floats and write one; they change `f` in place,
-    // which keeps the work the same from call to call (the values grow, the instructions do
-    // not).
-    g.bench_function(BenchmarkId::new(&case, "add_slices"), |b| {
-        b.iter(|| {
-            let (lo, hi) = black_box(&mut f).split_at_mut(n);
-            add_slices(hi, lo);
-        })
-    });
-    g.bench_function(BenchmarkId::new(&case, "add_raw_disjoint"), |b| {
-        b.iter(|| add_raw_disjoint(black_box(&mut f)))
-    });
-    g.bench_function(BenchmarkId::new(&case, "add_raw_overlapping"), |b| {
-        b.iter(|| add_raw_overlapping(black_box(&mut f[..=n])))
-    });
+    apply(&mut g, SMALL);
+    for case in group_cases("autovec") {
+        // `sum_u32` reads one array of n; the others read two (the add loops read two arrays of
+        // n floats and write one).
+        let arrays = if case.id.case == "sum_u32" { 1 } else { 2 };
+        g.throughput(bytes_of::<u32>(arrays * n));
+        let id = benchkit::id(&case);
+        match case.id.case.as_str() {
+            "sum_u32" => g.bench_function(id, |b| b.iter(|| black_box(sum_u32(black_box(&a))))),
+            "diff_indexed" => g.bench_function(id, |b| {
+                b.iter(|| {
+                    black_box(diff_sum_indexed(
+                        black_box(&a),
+                        black_box(&b2),
+                        black_box(n),
+                    ))
+                })
+            }),
+            "diff_sliced" => g.bench_function(id, |b| {
+                b.iter(|| black_box(diff_sum_sliced(black_box(&a), black_box(&b2), black_box(n))))
+            }),
+            // The add loops change `f` in place, which keeps the work the same from call to
+            // call (the values grow, the instructions do not).
+            "add_slices" => g.bench_function(id, |b| {
+                b.iter(|| {
+                    let (lo, hi) = black_box(&mut f).split_at_mut(n);
+                    add_slices(hi, lo);
+                })
+            }),
+            "add_raw_disjoint" => {
+                g.bench_function(id, |b| b.iter(|| add_raw_disjoint(black_box(&mut f))))
+            }
+            "add_raw_overlapping" => g.bench_function(id, |b| {
+                b.iter(|| add_raw_overlapping(black_box(&mut f[..=n])))
+            }),
+            other => panic!("{}: no example is called {other}", case.id),
+        };
+    }
     g.finish();
     black_box(&f);
 }
@@ -298,14 +329,15 @@ fn autovec(c: &mut Criterion) {
 fn fusion(c: &mut Criterion) {
     let mut g = c.benchmark_group("fusion");
     g.sampling_mode(SamplingMode::Flat);
-    LARGE.on(&mut g);
-    for kib in FUSION_KIB {
-        let x = random_f32s(floats_in(kib), SEED);
+    apply(&mut g, LARGE);
+    let ways: [(&str, MomentsFn); 2] = [("two_pass", moments_two_pass), ("fused", moments_fused)];
+    // The list gives the cases size by size; both ways over one size read one array.
+    for size in group_cases("fusion").chunk_by(|a, b| a.get("kib") == b.get("kib")) {
+        let x = random_f32s(floats_in(size[0].usize("kib")), SEED);
         g.throughput(bytes_of::<f32>(x.len()));
-        let ways: [(&str, MomentsFn); 2] =
-            [("two_pass", moments_two_pass), ("fused", moments_fused)];
-        for (name, f) in ways {
-            g.bench_function(BenchmarkId::new(name, kib_case(kib)), |b| {
+        for case in size {
+            let f = pick(case, &case.id.function, &ways);
+            g.bench_function(benchkit::id(case), |b| {
                 b.iter(|| black_box(f(black_box(&x))))
             });
         }
@@ -319,15 +351,16 @@ fn matrix(c: &mut Criterion) {
     let mut out = vec![0u32; n];
     let mut g = c.benchmark_group("matrix");
     g.sampling_mode(SamplingMode::Flat);
-    LARGE.on(&mut g);
+    apply(&mut g, LARGE);
     g.throughput(bytes_of::<u32>(n * n));
     let ways: [(&str, ColSumsFn); 3] = [
         ("row_order", col_sums_row_order),
         ("column_order", col_sums_column_order),
         ("tiled", col_sums_tiled),
     ];
-    for (name, f) in ways {
-        g.bench_function(BenchmarkId::new(format!("n{n}"), name), |b| {
+    for case in group_cases("matrix") {
+        let f = pick(&case, &case.id.case, &ways);
+        g.bench_function(benchkit::id(&case), |b| {
             b.iter(|| f(black_box(&m), n, black_box(&mut out)))
         });
     }
@@ -339,31 +372,29 @@ fn matrix(c: &mut Criterion) {
 fn bandwidth(c: &mut Criterion) {
     let mut g = c.benchmark_group("bandwidth");
     g.sampling_mode(SamplingMode::Flat);
-    LARGE.on(&mut g);
-    for kib in SWEEP_KIB {
-        let x = random_f32s(floats_in(kib), SEED);
+    apply(&mut g, LARGE);
+    // The list gives the cases size by size; the four passes over one size read one array.
+    for size in group_cases("bandwidth").chunk_by(|a, b| a.get("kib") == b.get("kib")) {
+        let x = random_f32s(floats_in(size[0].usize("kib")), SEED);
         g.throughput(bytes_of::<f32>(x.len()));
-        let id = |name| BenchmarkId::new(name, kib_case(kib));
-        g.bench_function(id("read"), |b| {
-            b.iter(|| black_box(read_best(black_box(&x))))
-        });
-        g.bench_function(id("scalar"), |b| {
-            b.iter(|| black_box(sum_scalar(black_box(&x))))
-        });
-        g.bench_function(id("auto"), |b| {
-            b.iter(|| black_box(sum_auto(black_box(&x))))
-        });
-        g.bench_function(id("best"), |b| {
-            b.iter(|| black_box(sum_best(black_box(&x))))
-        });
+        for case in size {
+            let id = benchkit::id(case);
+            match case.id.function.as_str() {
+                "read" => g.bench_function(id, |b| b.iter(|| black_box(read_best(black_box(&x))))),
+                "scalar" => {
+                    g.bench_function(id, |b| b.iter(|| black_box(sum_scalar(black_box(&x)))))
+                }
+                "auto" => g.bench_function(id, |b| b.iter(|| black_box(sum_auto(black_box(&x))))),
+                "best" => g.bench_function(id, |b| b.iter(|| black_box(sum_best(black_box(&x))))),
+                other => panic!("{}: no pass is called {other}", case.id),
+            };
+        }
     }
     g.finish();
 }
 // ANCHOR_END: wall_bandwidth
 
-criterion_group! {
-    name = ch08;
-    config = benchkit::config();
+benchkit::main!(
+    cases = ch08::cases::all();
     targets = sum, sum_offset, dot, find, filter, accumulators, autovec, fusion, matrix, bandwidth
-}
-criterion_main!(ch08);
+);

@@ -1,6 +1,16 @@
-//! The cases both harnesses measure. `benches/wall.rs` (criterion) and `benches/instr.rs`
-//! (gungraun) read these lists, and the ids they give each case (`group/function/case`) are the
-//! ids that `figures.toml` names.
+//! The cases the chapter measures, declared once. `benches/wall.rs` (criterion) registers its
+//! benchmarks from [`all`], `benches/instr.rs` (gungraun) names each of its `#[bench]` cases
+//! after one of them, and `figures.toml` names them by the same ids (`group/function/case`).
+//!
+//! Which cases exist depends on the CPU: the wall-clock harness times the intrinsics of the
+//! levels this CPU runs ([`Isa::supported`]) and no others, and the instruction-count harness
+//! counts the SSE2 and AVX2 versions wherever it runs and no AVX-512 one (valgrind cannot
+//! execute AVX-512 instructions).
+
+use bookproto::{Case, case_name, sweep};
+
+use crate::accumulators::COUNTS;
+use crate::isa::Isa;
 
 /// Floats per sum, per accumulator case and per fused pass at the small size: 16 KiB, a third
 /// of this machine's 48 KiB L1 data cache, so that loads hit L1 and the kernel's own work is
@@ -46,17 +56,178 @@ pub const MATRIX_SIDE: usize = 2000;
 /// Seed of every input.
 pub const SEED: u64 = 0x5eed_0008;
 
-/// The id of a working-set case: `kib16`.
-pub fn kib_case(kib: usize) -> String {
-    format!("kib{kib}")
-}
-
 /// Floats in `kib` KiB.
 pub fn floats_in(kib: usize) -> usize {
     kib * 1024 / 4
 }
 
-/// The id of an accumulator case: `acc8`.
-pub fn acc_case(n: usize) -> String {
-    format!("acc{n}")
+/// Why the instruction-count harness has no AVX-512 case.
+const NO_AVX512: &str = "valgrind 3.19 cannot execute AVX-512 instructions";
+
+/// `case`, which runs code compiled for `isa`, as the harnesses register it: the wall-clock
+/// harness where this CPU runs the level, the instruction-count harness where `counted` (it
+/// counts SSE2 and AVX2 code on every machine); `None` where neither does. `wall_why` says why
+/// a case the instruction-count harness does not count is the wall-clock harness's only.
+fn on_isa(case: Case, isa: Isa, counted: bool, wall_why: &str) -> Option<Case> {
+    match (isa.available(), counted) {
+        (true, true) => Some(case),
+        (true, false) => Some(case.wall_only(wall_why)),
+        (false, true) => Some(case.instr_only(&format!(
+            "this CPU does not run {}: the wall harness times only the levels it runs",
+            isa.name()
+        ))),
+        (false, false) => None,
+    }
+}
+
+/// The cases of one kernel over one input (`group/function/<version>`): the portable
+/// versions, which both harnesses measure, then one per level of [`Isa::ALL`] ([`on_isa`]).
+fn kernel(group: &str, function: &str, portable: &[&str]) -> Vec<Case> {
+    let mut cases: Vec<Case> = portable
+        .iter()
+        .map(|v| Case::new(group, function, v))
+        .collect();
+    cases.extend(Isa::ALL.into_iter().filter_map(|isa| {
+        on_isa(
+            Case::new(group, function, isa.name()),
+            isa,
+            isa != Isa::Avx512,
+            NO_AVX512,
+        )
+    }));
+    cases
+}
+
+/// Every case of the chapter on this CPU:
+///
+/// - `sum/kib16/*`, `dot/kib32/*`, `find/kib1024/*` and `filter/p50/*`: each kernel's portable
+///   versions, and its intrinsics at each level;
+/// - `sum/kib16_at<offset>/*`: the two widest sums on floats that start `offset` bytes past a
+///   cache-line boundary, and `find/aligned_kib1024/*`: `memchr` and the two widest searches on
+///   a haystack that starts on one (wall clock only: where the data starts changes no
+///   instruction);
+/// - `accumulators/<version>/acc<n>`: the sum with `accumulators` independent accumulators;
+/// - `autovec/n4096/*`: the autovectorisation examples;
+/// - `fusion/<way>/kib<size>` and `matrix/n2000/*`: loop fusion, interchange and tiling;
+/// - `bandwidth/<pass>/kib<size>`: the passes over `kib` KiB of the bandwidth figure;
+/// - `isa/detect/{native,valgrind}`: what run-time detection reports on the CPU and under
+///   callgrind (custom measurements).
+pub fn all() -> Vec<Case> {
+    let offsets = "where the data starts changes no instruction: callgrind counts the sum from \
+                   a cache-line boundary";
+    let mut cases = vec![
+        Case::new("isa", "detect", "native").wall_only(
+            "custom measurement by the wall harness: what run-time detection reports on the CPU",
+        ),
+        Case::new("isa", "detect", "valgrind").instr_only(
+            "custom measurement from inside callgrind: what run-time detection reports there",
+        ),
+    ];
+    let sum = case_name("kib", (L1_FLOATS * 4 / 1024) as f64);
+    cases.extend(kernel("sum", &sum, &["scalar", "std", "auto"]));
+    cases.extend(on_isa(
+        Case::new("sum", &sum, "auto_avx2"),
+        Isa::Avx2,
+        true,
+        NO_AVX512,
+    ));
+    let widest: Vec<Isa> = Isa::supported().into_iter().rev().take(2).collect();
+    for offset in SUM_OFFSETS {
+        cases.extend(widest.iter().map(|isa| {
+            Case::new(
+                "sum",
+                &case_name(&format!("{sum}_at"), offset as f64),
+                isa.name(),
+            )
+            .param("offset", offset as f64)
+            .wall_only(offsets)
+        }));
+    }
+    cases.extend(kernel(
+        "dot",
+        &case_name("kib", (DOT_FLOATS * 8 / 1024) as f64),
+        &["scalar", "std", "auto"],
+    ));
+    let find = case_name("kib", (FIND_LEN / 1024) as f64);
+    cases.extend(kernel(
+        "find",
+        &find,
+        &["scalar", "std", "unrolled", "auto", "memchr"],
+    ));
+    let aligned = format!("aligned_{find}");
+    cases.extend(
+        std::iter::once("memchr")
+            .chain(widest.iter().map(|isa| isa.name()))
+            .map(|v| {
+                Case::new("find", &aligned, v).wall_only(
+                    "what changes is whether loads split cache lines, which callgrind does not \
+                     cost: it counts the searches as allocated",
+                )
+            }),
+    );
+    cases.extend(kernel("filter", "p50", &["scalar"]));
+    cases.extend(on_isa(
+        Case::new("filter", "p50", "scalar_avx2"),
+        Isa::Avx2,
+        true,
+        NO_AVX512,
+    ));
+    for n in COUNTS {
+        let acc = |version: &str| {
+            Case::new("accumulators", version, &case_name("acc", n as f64))
+                .param("accumulators", n as f64)
+        };
+        cases.push(acc("portable"));
+        cases.extend(
+            [Isa::Avx2, Isa::Avx512]
+                .into_iter()
+                .filter_map(|isa| on_isa(acc(isa.name()), isa, isa != Isa::Avx512, NO_AVX512)),
+        );
+    }
+    cases.extend(
+        [
+            "sum_u32",
+            "diff_indexed",
+            "diff_sliced",
+            "add_slices",
+            "add_raw_disjoint",
+            "add_raw_overlapping",
+        ]
+        .map(|e| Case::new("autovec", &case_name("n", AUTOVEC_LEN as f64), e)),
+    );
+    for kib in FUSION_KIB {
+        for way in ["two_pass", "fused"] {
+            let case =
+                Case::new("fusion", way, &case_name("kib", kib as f64)).param("kib", kib as f64);
+            // Callgrind counts the size inside L1, the first.
+            cases.push(if kib == FUSION_KIB[0] {
+                case
+            } else {
+                case.wall_only(
+                    "an array served from beyond the caches, whose time is the memory's: \
+                     callgrind, some fifty times slower, counts the size inside L1",
+                )
+            });
+        }
+    }
+    cases.extend(["row_order", "column_order", "tiled"].map(|way| {
+        Case::new("matrix", &case_name("n", MATRIX_SIDE as f64), way).wall_only(
+            "the order of the passes over a 16 MB matrix matters through the machine's caches \
+             and prefetchers, which callgrind does not simulate as the machine has them",
+        )
+    }));
+    for kib in SWEEP_KIB {
+        cases.extend(
+            ["read", "scalar", "auto", "best"]
+                .into_iter()
+                .flat_map(|pass| sweep("bandwidth", pass, "kib", "kib", [kib as f64]))
+                .map(|c| {
+                    c.wall_only(
+                        "the bandwidth of each level of the memory hierarchy, up to 1 GiB: time, \
+                         which callgrind does not measure",
+                    )
+                }),
+        );
+    }
+    cases
 }
