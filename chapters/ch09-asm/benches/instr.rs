@@ -1,6 +1,7 @@
-//! Instruction-count harness (gungraun, callgrind) for chapter 09. Ids are
-//! `group/function/case`, the same as in `wall.rs`; the arguments of each `#[bench]` are built
-//! before callgrind starts counting, and what a benchmark returns is dropped after it stops.
+//! Instruction-count harness (gungraun, callgrind) for chapter 09. Every `#[bench]` case is a
+//! case of the chapter's case list, `ch09::cases::all`, under the same id as in `wall.rs`; the
+//! arguments of each `#[bench]` are built before callgrind starts counting, and what a
+//! benchmark returns is dropped after it stops.
 //!
 //! Callgrind runs with `--branch-sim=yes`, which adds the counts of conditional branches (`Bc`),
 //! indirect branches (`Bi`, which include calls through a vtable) and the mispredictions of its
@@ -8,6 +9,9 @@
 //!
 //! The LTO experiment is not here: it builds whole programs under several profiles, which the
 //! wall harness does (and counts their instructions under callgrind itself).
+
+// gungraun's macros generate public modules, constants and functions without documentation.
+#![allow(missing_docs)]
 
 mod common;
 
@@ -25,9 +29,7 @@ use ch09::kernel::{
     crc32c_asm, crc32c_intrinsic, crc32c_table, sum_asm, sum_compiler, sum_global_asm,
 };
 use common::*;
-use gungraun::{
-    Callgrind, LibraryBenchmarkConfig, library_benchmark, library_benchmark_group, main,
-};
+use gungraun::{Callgrind, library_benchmark, library_benchmark_group, main};
 
 type SumKernel = fn(&[u64]) -> u64;
 type CrcKernel = fn(&[u8]) -> u32;
@@ -155,7 +157,7 @@ library_benchmark_group!(
 );
 
 main!(
-    config = LibraryBenchmarkConfig::default()
+    config = benchkit::instr_config()
         .tool(Callgrind::with_args(["--branch-sim=yes"]));
     library_benchmark_groups = kernel, inlining, one_type, mixed
 );

@@ -1,10 +1,12 @@
-//! Wall-clock harness (criterion) for chapter 09. Ids are `group/function/case`, the same as in
-//! `instr.rs`; inputs are built before timing starts, and every result goes through `black_box`.
+//! Wall-clock harness (criterion) for chapter 09. Every benchmark is registered from the case
+//! list, `ch09::cases::all`, under the id `instr.rs` gives the same case; inputs are built
+//! before timing starts, and every result goes through `black_box`.
 //!
 //! The LTO experiment (`lto/<profile>/<case>`) is measured differently: it builds the program
 //! `lto_demo` under each profile of `ch09::cases::LTO_PROFILES` into a target directory of its
 //! own, runs it (the program times its own loops), counts its instructions under callgrind, and
-//! records both numbers with `benchkit::custom::record`.
+//! records both numbers with `benchkit::custom::record`. Asked for criterion's `--list`, the
+//! harness skips it, as criterion skips its measurements.
 
 mod common;
 
@@ -12,8 +14,8 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use benchkit::Mode;
-use benchkit::criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use benchkit::criterion::{BenchmarkId, Criterion};
+use benchkit::{Case, Mode};
 use ch09::cases::{LTO_LEN, LTO_PROFILES};
 use ch09::dispatch::{
     AnyOp, Arena, Grouped, Mul, Op, mixed_box, mixed_dyn, mixed_enum, mixed_grouped, one_type_box,
@@ -28,6 +30,37 @@ use ch09::kernel::{
 };
 use common::*;
 
+/// The cases of `group/function` that the wall-clock harness measures, in declaration order.
+fn cases(group: &str, function: &str) -> Vec<Case> {
+    ch09::cases::all()
+        .into_iter()
+        .filter(|c| c.id.group == group && c.id.function == function && c.harnesses.wall())
+        .collect()
+}
+
+/// The case `group/function/case` of the chapter's list.
+fn listed(group: &str, function: &str, case: &str) -> Case {
+    let id = benchkit::Id::new(group, function, case);
+    ch09::cases::all()
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("{id} is not in the chapter's case list"))
+}
+
+/// Criterion's id for the listed case `group/function/case` ([`benchkit::id`]).
+fn id(group: &str, function: &str, case: &str) -> BenchmarkId {
+    benchkit::id(&listed(group, function, case))
+}
+
+/// What the case part of `case`'s id stands for in `table`.
+fn pick<T: Copy>(case: &Case, table: &[(&str, T)]) -> T {
+    table
+        .iter()
+        .find(|(n, _)| *n == case.id.case)
+        .map(|&(_, t)| t)
+        .unwrap_or_else(|| panic!("{}: nothing is called {} here", case.id, case.id.case))
+}
+
 type SumKernel = fn(&[u64]) -> u64;
 type CrcKernel = fn(&[u8]) -> u32;
 type ScoreLoop = fn(&[u32]) -> u32;
@@ -41,8 +74,9 @@ fn kernel(c: &mut Criterion) {
         ("asm", sum_asm),
         ("global_asm", sum_global_asm),
     ];
-    for (name, f) in sums {
-        g.bench_function(BenchmarkId::new("sum", name), |b| {
+    for case in cases("kernel", "sum") {
+        let f = pick(&case, &sums);
+        g.bench_function(benchkit::id(&case), |b| {
             b.iter(|| black_box(f(black_box(&xs))))
         });
     }
@@ -51,8 +85,9 @@ fn kernel(c: &mut Criterion) {
         ("intrinsic", crc32c_intrinsic),
         ("asm", crc32c_asm),
     ];
-    for (name, f) in crcs {
-        g.bench_function(BenchmarkId::new("crc32c", name), |b| {
+    for case in cases("kernel", "crc32c") {
+        let f = pick(&case, &crcs);
+        g.bench_function(benchkit::id(&case), |b| {
             b.iter(|| black_box(f(black_box(&data))))
         });
     }
@@ -68,15 +103,16 @@ fn inlining(c: &mut Criterion) {
         ("always", total_always),
         ("never", total_never),
     ];
-    for (name, f) in scores {
-        g.bench_function(BenchmarkId::new("score", name), |b| {
+    for case in cases("inlining", "score") {
+        let f = pick(&case, &scores);
+        g.bench_function(benchkit::id(&case), |b| {
             b.iter(|| black_box(f(black_box(&xs))))
         });
     }
-    g.bench_function(BenchmarkId::new("checked_sum", "inline_error"), |b| {
+    g.bench_function(id("inlining", "checked_sum", "inline_error"), |b| {
         b.iter(|| black_box(checked_sum_inline_error(black_box(&xs))))
     });
-    g.bench_function(BenchmarkId::new("checked_sum", "cold_error"), |b| {
+    g.bench_function(id("inlining", "checked_sum", "cold_error"), |b| {
         b.iter(|| black_box(checked_sum_cold_error(black_box(&xs))))
     });
     g.finish();
@@ -89,19 +125,19 @@ fn one_type(c: &mut Criterion) {
     let dyn_ref: &dyn Op = &mul;
     let boxed: Box<dyn Op> = Box::new(mul);
     let mut g = c.benchmark_group("one_type");
-    g.bench_function(BenchmarkId::new("mul", "generic"), |b| {
+    g.bench_function(id("one_type", "mul", "generic"), |b| {
         b.iter(|| black_box(one_type_generic(black_box(&mul), black_box(&xs))))
     });
-    g.bench_function(BenchmarkId::new("mul", "enum_match"), |b| {
+    g.bench_function(id("one_type", "mul", "enum_match"), |b| {
         b.iter(|| black_box(one_type_enum(black_box(&any), black_box(&xs))))
     });
-    g.bench_function(BenchmarkId::new("mul", "dyn_known"), |b| {
+    g.bench_function(id("one_type", "mul", "dyn_known"), |b| {
         b.iter(|| black_box(one_type_dyn_known(black_box(MUL), black_box(&xs))))
     });
-    g.bench_function(BenchmarkId::new("mul", "dyn_ref"), |b| {
+    g.bench_function(id("one_type", "mul", "dyn_ref"), |b| {
         b.iter(|| black_box(one_type_dyn(black_box(dyn_ref), black_box(&xs))))
     });
-    g.bench_function(BenchmarkId::new("mul", "dyn_box"), |b| {
+    g.bench_function(id("one_type", "mul", "dyn_box"), |b| {
         b.iter(|| black_box(one_type_box(black_box(&boxed), black_box(&xs))))
     });
     g.finish();
@@ -116,19 +152,19 @@ fn mixed(c: &mut Criterion) {
     let refs = arena.refs();
     let grouped = Grouped::new(&ops, &xs);
     let mut g = c.benchmark_group("mixed");
-    g.bench_function(BenchmarkId::new("boxed", "random"), |b| {
+    g.bench_function(id("mixed", "boxed", "random"), |b| {
         b.iter(|| black_box(mixed_box(black_box(&boxed), black_box(&xs))))
     });
-    g.bench_function(BenchmarkId::new("boxed", "sorted"), |b| {
+    g.bench_function(id("mixed", "boxed", "sorted"), |b| {
         b.iter(|| black_box(mixed_box(black_box(&boxed_sorted), black_box(&xs))))
     });
-    g.bench_function(BenchmarkId::new("dyn_ref", "random"), |b| {
+    g.bench_function(id("mixed", "dyn_ref", "random"), |b| {
         b.iter(|| black_box(mixed_dyn(black_box(&refs), black_box(&xs))))
     });
-    g.bench_function(BenchmarkId::new("enum_match", "random"), |b| {
+    g.bench_function(id("mixed", "enum_match", "random"), |b| {
         b.iter(|| black_box(mixed_enum(black_box(&ops), black_box(&xs))))
     });
-    g.bench_function(BenchmarkId::new("grouped", "random"), |b| {
+    g.bench_function(id("mixed", "grouped", "random"), |b| {
         b.iter(|| black_box(mixed_grouped(black_box(&grouped))))
     });
     g.finish();
@@ -190,8 +226,20 @@ fn callgrind_total(program: &Path, case: &str, calls: usize) -> u64 {
         .unwrap_or_else(|| panic!("no `Collected :` line in callgrind's output:\n{err}"))
 }
 
-// ANCHOR: lto_measure
+/// The LTO experiment, [`measure_lto`]; under criterion's `--list`, which measures nothing, its
+/// cases are registered without their builds and runs.
 fn lto(_: &mut Criterion) {
+    if std::env::args().any(|a| a == "--list") {
+        for case in ch09::cases::all().iter().filter(|c| c.id.group == "lto") {
+            let _ = benchkit::id(case);
+        }
+    } else {
+        measure_lto();
+    }
+}
+
+// ANCHOR: lto_measure
+fn measure_lto() {
     let target = outer_target_dir().join("ch09-lto");
     let samples = match Mode::from_env() {
         Mode::Quick => 31,
@@ -210,13 +258,17 @@ fn lto(_: &mut Criterion) {
                 panic!("unexpected output of lto_demo: {line:?}")
             };
             let ns: f64 = ns.parse().expect("a time in ns");
+            // Registered like a criterion benchmark, so that the harness's check of its case
+            // list counts it; a loop the list does not name stops the run here.
+            let entry = listed("lto", id, case);
+            let _ = benchkit::id(&entry);
             // Instructions per element: two runs that differ only in the number of calls, so
             // that the program's start and end cancel out.
             let (few, many) = (1, 11);
             let diff = callgrind_total(&program, case, many) - callgrind_total(&program, case, few);
             let per_element = diff as f64 / ((many - few) * LTO_LEN) as f64;
             benchkit::custom::record(
-                &format!("lto/{id}/{case}"),
+                &entry.id.to_string(),
                 &[
                     ("ns_per_element", ns),
                     ("instructions_per_element", per_element),
@@ -227,9 +279,7 @@ fn lto(_: &mut Criterion) {
 }
 // ANCHOR_END: lto_measure
 
-criterion_group! {
-    name = ch09;
-    config = benchkit::config();
+benchkit::main!(
+    cases = ch09::cases::all();
     targets = kernel, inlining, one_type, mixed, lto
-}
-criterion_main!(ch09);
+);

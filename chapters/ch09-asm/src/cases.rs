@@ -1,6 +1,10 @@
-//! The cases both harnesses measure. `benches/wall.rs` (criterion) and `benches/instr.rs`
-//! (gungraun) build their inputs from these sizes and seeds, and give each case the same id
-//! (`group/function/case`), the ids `figures.toml` names.
+//! The cases the chapter measures, declared once, and the sizes and seeds their inputs are built
+//! from. `benches/wall.rs` (criterion, and the LTO experiment's own measurements) registers its
+//! benchmarks and records from [`all`], `benches/instr.rs` (gungraun) names each of its
+//! `#[bench]` cases after one of them, and `figures.toml` names them by the same ids
+//! (`group/function/case`).
+
+use bookproto::Case;
 
 /// `u64` summed per call of the sum kernels: 32 KiB, inside the L1 data cache.
 pub const SUM_LEN: usize = 4096;
@@ -20,7 +24,8 @@ pub const LTO_LEN: usize = 4096;
 /// Seed of every input of the chapter.
 pub const SEED: u64 = 0x5eed_0901;
 
-/// The profiles the LTO experiment builds `lto_demo` with, as `(profile, case id)`: `release`
+/// The profiles the LTO experiment builds `lto_demo` with, as `(profile, the function part of
+/// its ids)`: `release`
 /// is Cargo's default (thin LTO within the crate only, 16 codegen units); the others are declared
 /// in the workspace's `Cargo.toml`.
 pub const LTO_PROFILES: [(&str, &str); 5] = [
@@ -30,3 +35,52 @@ pub const LTO_PROFILES: [(&str, &str); 5] = [
     ("ch09-lto-thin", "thin"),
     ("ch09-lto-fat", "fat"),
 ];
+
+/// Every case of the chapter:
+///
+/// - `kernel/{sum,crc32c}/*`: the kernels written by the compiler, with intrinsics and in
+///   assembly;
+/// - `inlining/{score,checked_sum}/*`: the scoring loops under each inlining attribute, and the
+///   validating sums with their error path inline or cold;
+/// - `one_type/mul/*` and `mixed/<dispatch>/<order>`: static and dynamic dispatch over one type
+///   and over a mixed collection;
+/// - `lto/<profile>/<loop>`: each loop of [`crate::lto::CASES`] in `lto_demo` built under each
+///   profile of [`LTO_PROFILES`], which the wall harness times and counts itself.
+pub fn all() -> Vec<Case> {
+    let named = |group: &str, function: &str, cases: &[&str]| -> Vec<Case> {
+        cases
+            .iter()
+            .map(|c| Case::new(group, function, c))
+            .collect()
+    };
+    let mut cases = named("kernel", "sum", &["compiler", "asm", "global_asm"]);
+    cases.extend(named("kernel", "crc32c", &["table", "intrinsic", "asm"]));
+    cases.extend(named(
+        "inlining",
+        "score",
+        &["plain", "inline", "always", "never"],
+    ));
+    cases.extend(named(
+        "inlining",
+        "checked_sum",
+        &["inline_error", "cold_error"],
+    ));
+    cases.extend(named(
+        "one_type",
+        "mul",
+        &["generic", "enum_match", "dyn_known", "dyn_ref", "dyn_box"],
+    ));
+    cases.extend(named("mixed", "boxed", &["random", "sorted"]));
+    for dispatch in ["dyn_ref", "enum_match", "grouped"] {
+        cases.extend(named("mixed", dispatch, &["random"]));
+    }
+    for (_, profile) in LTO_PROFILES {
+        cases.extend(crate::lto::CASES.map(|(name, _)| {
+            Case::new("lto", profile, name).wall_only(
+                "custom measurement by the wall harness: lto_demo built under each profile, \
+                 timed by its own clock and counted by callgrind over the whole program",
+            )
+        }));
+    }
+    cases
+}
