@@ -6,6 +6,7 @@
 
 pub mod asm;
 pub mod claims;
+pub mod clock;
 pub mod collect;
 pub mod decl;
 pub mod format;

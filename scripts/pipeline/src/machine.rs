@@ -47,6 +47,191 @@ pub struct Machine {
     pub date: String,
     /// `quick` or `full`.
     pub mode: String,
+    /// Facts about the clock, the kernel and the permissions that pages state about the
+    /// machine, as measured or read when the benchmarks ran. Absent in results collected
+    /// before they were recorded (which read as they are).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<Facts>,
+}
+
+/// What a page would otherwise state about the machine from memory: each measured or read at
+/// collect time, and `None` when it could not be (nothing is guessed).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Facts {
+    /// The core clock in GHz while the benchmarks ran, measured by two dependency chains the
+    /// core cannot shortcut ([`crate::clock`]); present only when the two agree within 5%.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_ghz: Option<f64>,
+    /// The clock in GHz a chain of dependent `imul` (3 cycles each) implies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_imul_ghz: Option<f64>,
+    /// The clock in GHz a chain of dependent `add reg, [mem]` (1 cycle each) implies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_add_ghz: Option<f64>,
+    /// The kernel's tick rate, `CONFIG_HZ` in `/boot/config-<release>`, when that is readable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tick_hz: Option<u32>,
+    /// The clock source the kernel reads time from (`tsc`, `kvm-clock`, `hpet`, ...), from
+    /// `/sys/devices/system/clocksource/clocksource0/current_clocksource`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clocksource: Option<String>,
+    /// The transparent-huge-page policy (`always`, `madvise` or `never`), the bracketed choice
+    /// in `/sys/kernel/mm/transparent_hugepage/enabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thp_enabled: Option<String>,
+    /// When the kernel compacts memory to make huge pages (`always`, `defer`,
+    /// `defer+madvise`, `madvise` or `never`), from `/sys/kernel/mm/transparent_hugepage/defrag`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thp_defrag: Option<String>,
+    /// `/proc/sys/kernel/perf_event_paranoid`: what unprivileged processes may measure with
+    /// `perf_event_open` (2: their own user space only; -1: everything).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub perf_event_paranoid: Option<i32>,
+    /// Whether this process could open a hardware instruction counter
+    /// (`PERF_COUNT_HW_INSTRUCTIONS`, user space, this process): false in most virtual
+    /// machines and containers, and under a strict `perf_event_paranoid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hardware_counters: Option<bool>,
+    /// Whether a thread of this process could give itself real-time priority (`SCHED_FIFO`,
+    /// priority 1), which latency experiments use to keep other work off their core.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realtime_allowed: Option<bool>,
+}
+
+impl Facts {
+    /// Measures and reads the facts of this machine now; the clock measurement takes about
+    /// 0.2 s.
+    pub fn detect(kernel_release: &str) -> Facts {
+        let clock = crate::clock::measure();
+        let read = |p: &str| std::fs::read_to_string(p).ok();
+        Facts {
+            clock_ghz: clock.and_then(|c| c.clock_ghz),
+            clock_imul_ghz: clock.map(|c| c.imul_ghz),
+            clock_add_ghz: clock.map(|c| c.add_ghz),
+            tick_hz: read(&format!("/boot/config-{kernel_release}")).and_then(|t| config_hz(&t)),
+            clocksource: read("/sys/devices/system/clocksource/clocksource0/current_clocksource")
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+            thp_enabled: read("/sys/kernel/mm/transparent_hugepage/enabled")
+                .and_then(|t| bracketed(&t)),
+            thp_defrag: read("/sys/kernel/mm/transparent_hugepage/defrag")
+                .and_then(|t| bracketed(&t)),
+            perf_event_paranoid: read("/proc/sys/kernel/perf_event_paranoid")
+                .and_then(|t| t.trim().parse().ok()),
+            hardware_counters: hardware_counters(),
+            realtime_allowed: realtime_allowed(),
+        }
+    }
+}
+
+/// `CONFIG_HZ` in a kernel configuration (`CONFIG_HZ=250`).
+pub fn config_hz(config: &str) -> Option<u32> {
+    config
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("CONFIG_HZ="))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// The choice in brackets among a sysfs file's choices (`always [madvise] never`).
+pub fn bracketed(choices: &str) -> Option<String> {
+    let (_, rest) = choices.split_once('[')?;
+    let (choice, _) = rest.split_once(']')?;
+    (!choice.is_empty()).then(|| choice.to_string())
+}
+
+/// `struct perf_event_attr` of `<linux/perf_event.h>` as far as the probe needs it, padded to
+/// the 128 bytes of `PERF_ATTR_SIZE_VER7` (the kernel accepts any known size, and a larger one
+/// whose extra bytes are zero).
+#[cfg(target_os = "linux")]
+#[repr(C)]
+struct PerfEventAttr {
+    kind: u32,
+    size: u32,
+    config: u64,
+    sample_period: u64,
+    sample_type: u64,
+    read_format: u64,
+    /// The bit fields: `disabled` is bit 0, `exclude_kernel` bit 5, `exclude_hv` bit 6.
+    flags: u64,
+    wakeup_events: u32,
+    bp_type: u32,
+    config1: u64,
+    config2: u64,
+    rest: [u64; 7],
+}
+
+/// Whether `perf_event_open` gives this process a user-space instruction counter.
+#[cfg(target_os = "linux")]
+fn hardware_counters() -> Option<bool> {
+    const PERF_TYPE_HARDWARE: u32 = 0;
+    const PERF_COUNT_HW_INSTRUCTIONS: u64 = 1;
+    const DISABLED: u64 = 1 << 0;
+    const EXCLUDE_KERNEL: u64 = 1 << 5;
+    const EXCLUDE_HV: u64 = 1 << 6;
+    const PERF_FLAG_FD_CLOEXEC: libc::c_ulong = 1 << 3;
+    let attr = PerfEventAttr {
+        kind: PERF_TYPE_HARDWARE,
+        size: std::mem::size_of::<PerfEventAttr>() as u32,
+        config: PERF_COUNT_HW_INSTRUCTIONS,
+        sample_period: 0,
+        sample_type: 0,
+        read_format: 0,
+        flags: DISABLED | EXCLUDE_KERNEL | EXCLUDE_HV,
+        wakeup_events: 0,
+        bp_type: 0,
+        config1: 0,
+        config2: 0,
+        rest: [0; 7],
+    };
+    // SAFETY: `perf_event_open(attr, pid, cpu, group_fd, flags)` reads `attr.size` bytes from
+    // a live, initialised `PerfEventAttr` of exactly that size and writes nothing of ours; pid
+    // 0 and cpu -1 name this process on any CPU, group_fd -1 no group.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_perf_event_open,
+            &attr as *const PerfEventAttr,
+            0 as libc::pid_t,
+            -1 as libc::c_int,
+            -1 as libc::c_int,
+            PERF_FLAG_FD_CLOEXEC,
+        )
+    };
+    if fd < 0 {
+        return Some(false);
+    }
+    // SAFETY: `fd` is a descriptor the kernel just returned to this function, which nothing
+    // else owns; it is closed once.
+    unsafe {
+        libc::close(fd as libc::c_int);
+    }
+    Some(true)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn hardware_counters() -> Option<bool> {
+    None
+}
+
+/// Whether a thread of this process may switch itself to `SCHED_FIFO` at priority 1: tried
+/// on a thread spawned for it, which ends with the priority it got.
+#[cfg(target_os = "linux")]
+fn realtime_allowed() -> Option<bool> {
+    std::thread::spawn(|| {
+        let param = libc::sched_param { sched_priority: 1 };
+        // SAFETY: `pthread_self()` is the calling thread, alive for the call; `param` is a
+        // live, initialised `sched_param` the call only reads.
+        let rc =
+            unsafe { libc::pthread_setschedparam(libc::pthread_self(), libc::SCHED_FIFO, &param) };
+        rc == 0
+    })
+    .join()
+    .ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn realtime_allowed() -> Option<bool> {
+    None
 }
 
 /// The CPU flags (as `/proc/cpuinfo` names them) a results file records in `machine.simd`: the
@@ -140,6 +325,7 @@ impl Machine {
         let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
             .map(|s| s.trim().to_string())
             .unwrap_or_default();
+        let facts = Facts::detect(&kernel);
         let family = field("cpu family");
         let model = field("model");
         let id = machine_id(
@@ -169,6 +355,7 @@ impl Machine {
                 .is_some_and(|s| !s.is_empty()),
             date: utc_now(),
             mode: mode.to_string(),
+            facts: Some(facts),
         }
     }
 
@@ -376,6 +563,30 @@ mod tests {
             machine_id("aarch64", "Neoverse-N1", None, None, 4),
             "aarch64-neoverse-n1-4cpu"
         );
+    }
+
+    #[test]
+    fn kernel_settings_read_like_the_kernel_writes_them() {
+        let config =
+            "# CONFIG_HZ_100 is not set\nCONFIG_HZ_250=y\nCONFIG_HZ=250\nCONFIG_HZ_PERIODIC=n\n";
+        assert_eq!(config_hz(config), Some(250));
+        assert_eq!(config_hz("CONFIG_HZ_1000=y\n"), None);
+        assert_eq!(
+            bracketed("always [madvise] never\n"),
+            Some("madvise".into())
+        );
+        assert_eq!(
+            bracketed("always defer [defer+madvise] madvise never\n"),
+            Some("defer+madvise".into())
+        );
+        assert_eq!(bracketed("always madvise never\n"), None);
+        assert_eq!(bracketed("[]"), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_perf_event_attr_has_a_size_the_kernel_knows() {
+        assert_eq!(std::mem::size_of::<PerfEventAttr>(), 128);
     }
 
     #[test]

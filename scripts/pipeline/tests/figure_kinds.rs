@@ -45,6 +45,7 @@ fn machine() -> Machine {
         git_dirty: false,
         date: "2026-12-01T00:00:00Z".into(),
         mode: "quick".into(),
+        facts: None,
     }
 }
 

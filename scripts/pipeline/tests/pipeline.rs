@@ -49,6 +49,7 @@ fn machine() -> Machine {
         git_dirty: false,
         date: "2026-11-22T00:00:00Z".into(),
         mode: "full".into(),
+        facts: None,
     }
 }
 

@@ -97,11 +97,61 @@ fn setup_box(ch: &Chapter, r: &Results, results_file: &str) -> String {
         .as_ref()
         .map(|h| format!(", a {h} virtual machine"))
         .unwrap_or_default();
+    // The recorded facts, one sentence, only when the results carry them (older results
+    // render exactly as before).
+    let facts = m
+        .facts
+        .as_ref()
+        .map(|f| {
+            let mut parts = Vec::new();
+            match (f.clock_ghz, f.clock_imul_ghz, f.clock_add_ghz) {
+                (Some(c), _, _) => parts.push(format!("core clock {c:.1} GHz (measured)")),
+                (None, Some(i), Some(a)) => parts.push(format!(
+                    "core clock not determined (an imul chain gave {i:.1} GHz, an add chain {a:.1} GHz)"
+                )),
+                _ => {}
+            }
+            if let Some(hz) = f.tick_hz {
+                parts.push(format!("kernel tick {hz} Hz"));
+            }
+            if let Some(cs) = &f.clocksource {
+                parts.push(format!("clock source {cs}"));
+            }
+            match (&f.thp_enabled, &f.thp_defrag) {
+                (Some(e), Some(d)) => parts.push(format!("THP {e} (defrag {d})")),
+                (Some(e), None) => parts.push(format!("THP {e}")),
+                (None, Some(d)) => parts.push(format!("THP defrag {d}")),
+                (None, None) => {}
+            }
+            let paranoid = f.perf_event_paranoid.map(|p| format!("perf_event_paranoid {p}"));
+            match (f.hardware_counters, paranoid) {
+                (Some(hw), p) => parts.push(format!(
+                    "hardware counters: {}{}",
+                    if hw { "available" } else { "not available" },
+                    p.map(|p| format!(" ({p})")).unwrap_or_default()
+                )),
+                (None, Some(p)) => parts.push(p),
+                (None, None) => {}
+            }
+            if let Some(rt) = f.realtime_allowed {
+                parts.push(format!(
+                    "real-time priority (SCHED_FIFO): {}",
+                    if rt { "allowed" } else { "not allowed" }
+                ));
+            }
+            let mut sentence = parts.join("; ");
+            if let Some(first) = sentence.get(..1) {
+                sentence = first.to_uppercase() + &sentence[1..];
+                sentence += ". ";
+            }
+            sentence
+        })
+        .unwrap_or_default();
     format!(
         "<div class=\"setup-box\">\n\n\
 **Experimental setup.** {cpu} ({arch}{hyp}), {cores}, {caches}, {mem} of memory, {numa} NUMA node{numa_s}; \
 instruction sets: {simd}. {os}, Linux {kernel}; {rustc}; {valgrind}. \
-Mode: {mode}. Measured {date} from commit `{commit}`; results in `{file}`.\n\n\
+{facts}Mode: {mode}. Measured {date} from commit `{commit}`; results in `{file}`.\n\n\
 Reproduce on your machine: `cargo bench -p {pkg}` runs both harnesses; \
 `scripts/book.sh --chapters {pkg}` also renders this page with your numbers.\n\n\
 </div>\n",
