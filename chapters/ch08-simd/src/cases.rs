@@ -2,10 +2,11 @@
 //! benchmarks from [`all`], `benches/instr.rs` (gungraun) names each of its `#[bench]` cases
 //! after one of them, and `figures.toml` names them by the same ids (`group/function/case`).
 //!
-//! Which cases exist depends on the CPU: the wall-clock harness times the intrinsics of the
-//! levels this CPU runs ([`Isa::supported`]) and no others, and the instruction-count harness
-//! counts the SSE2 and AVX2 versions wherever it runs and no AVX-512 one (valgrind cannot
-//! execute AVX-512 instructions).
+//! The list is the same on every machine. The wall-clock harness times the intrinsics of the
+//! levels this CPU runs and no others: the AVX-512 cases `require` AVX-512 (the pipeline asks
+//! for them only from a CPU that has it), and an SSE2 or AVX2 case this CPU cannot run is the
+//! instruction-count harness's only. That harness counts the SSE2 and AVX2 versions wherever it
+//! runs and no AVX-512 one (valgrind cannot execute AVX-512 instructions).
 
 use bookproto::{Case, case_name, sweep};
 
@@ -64,20 +65,29 @@ pub fn floats_in(kib: usize) -> usize {
 /// Why the instruction-count harness has no AVX-512 case.
 const NO_AVX512: &str = "valgrind 3.19 cannot execute AVX-512 instructions";
 
-/// `case`, which runs code compiled for `isa`, as the harnesses register it: the wall-clock
-/// harness where this CPU runs the level, the instruction-count harness where `counted` (it
-/// counts SSE2 and AVX2 code on every machine); `None` where neither does. `wall_why` says why
-/// a case the instruction-count harness does not count is the wall-clock harness's only.
+/// The CPU feature, as results files name it, that code compiled for `isa` needs.
+fn feature(isa: Isa) -> &'static str {
+    match isa {
+        Isa::Sse2 => "sse2",
+        Isa::Avx2 => "avx2",
+        Isa::Avx512 => "avx512f",
+    }
+}
+
+/// `case`, which runs code compiled for `isa`, as the harnesses register it: the
+/// instruction-count harness where `counted` (it counts SSE2 and AVX2 code on every machine),
+/// the wall-clock harness where this CPU runs the level. A case the instruction-count harness
+/// does not count (`wall_why` says why) is the wall-clock harness's only and requires the
+/// level's feature, so it is asked for only from a CPU that has it.
 fn on_isa(case: Case, isa: Isa, counted: bool, wall_why: &str) -> Option<Case> {
-    match (isa.available(), counted) {
-        (true, true) => Some(case),
-        (true, false) => Some(case.wall_only(wall_why)),
-        (false, true) => Some(case.instr_only(&format!(
+    Some(match (isa.available(), counted) {
+        (true, true) => case,
+        (false, true) => case.instr_only(&format!(
             "this CPU does not run {}: the wall harness times only the levels it runs",
             isa.name()
-        ))),
-        (false, false) => None,
-    }
+        )),
+        (_, false) => case.wall_only(wall_why).requires(feature(isa)),
+    })
 }
 
 /// The cases of one kernel over one input (`group/function/<version>`): the portable
@@ -131,7 +141,8 @@ pub fn all() -> Vec<Case> {
         true,
         NO_AVX512,
     ));
-    let widest: Vec<Isa> = Isa::supported().into_iter().rev().take(2).collect();
+    // The two widest levels, each asked for only where the CPU runs it.
+    let widest = [Isa::Avx512, Isa::Avx2];
     for offset in SUM_OFFSETS {
         cases.extend(widest.iter().map(|isa| {
             Case::new(
@@ -141,6 +152,7 @@ pub fn all() -> Vec<Case> {
             )
             .param("offset", offset as f64)
             .wall_only(offsets)
+            .requires(feature(*isa))
         }));
     }
     cases.extend(kernel(
@@ -157,9 +169,14 @@ pub fn all() -> Vec<Case> {
     let aligned = format!("aligned_{find}");
     cases.extend(
         std::iter::once("memchr")
-            .chain(widest.iter().map(|isa| isa.name()))
-            .map(|v| {
-                Case::new("find", &aligned, v).wall_only(
+            .map(|v| Case::new("find", &aligned, v))
+            .chain(
+                widest
+                    .iter()
+                    .map(|isa| Case::new("find", &aligned, isa.name()).requires(feature(*isa))),
+            )
+            .map(|c| {
+                c.wall_only(
                     "what changes is whether loads split cache lines, which callgrind does not \
                      cost: it counts the searches as allocated",
                 )

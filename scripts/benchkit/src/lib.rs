@@ -176,6 +176,12 @@ pub fn register(case: &Case) {
         panic!("{} is registered by the wall harness but not in the chapter's case list (src/cases.rs)", case.id)
     });
     assert!(
+        declared.runs_here(),
+        "{} requires {:?}, which this CPU lacks, but the wall harness registers it",
+        case.id,
+        declared.requires
+    );
+    assert!(
         declared.harnesses.wall(),
         "{} is declared instruction-count only in the case list, but the wall harness registers it",
         case.id
@@ -195,7 +201,7 @@ pub fn finish() {
     let missing: Vec<String> = manifest
         .cases
         .iter()
-        .filter(|c| c.harnesses.wall() && !seen.contains(&c.id))
+        .filter(|c| c.harnesses.wall() && c.runs_here() && !seen.contains(&c.id))
         .map(|c| c.id.to_string())
         .collect();
     assert!(

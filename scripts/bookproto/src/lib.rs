@@ -210,6 +210,11 @@ pub struct Case {
     /// The harnesses that measure it.
     #[serde(flatten)]
     pub harnesses: Harnesses,
+    /// A CPU feature the case needs (`avx512f`, `bmi2`, as results list them in
+    /// `machine.simd`): on a CPU without it no harness measures the case, and the pipeline does
+    /// not ask for it. The case list is the same on every machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires: Option<String>,
 }
 
 impl Case {
@@ -219,6 +224,7 @@ impl Case {
             id: Id::new(group, function, case),
             params: Vec::new(),
             harnesses: Harnesses::Both,
+            requires: None,
         }
     }
 
@@ -253,6 +259,25 @@ impl Case {
         self
     }
 
+    /// Measured only on CPUs with `feature` (see [`cpu_has`]).
+    ///
+    /// # Panics
+    /// When `feature` is not one [`cpu_has`] knows.
+    pub fn requires(mut self, feature: &str) -> Case {
+        assert!(
+            FEATURES.contains(&feature),
+            "case {} requires `{feature}`, which is none of {FEATURES:?}",
+            self.id
+        );
+        self.requires = Some(feature.into());
+        self
+    }
+
+    /// Whether this CPU can run the case (it requires nothing, or a feature the CPU has).
+    pub fn runs_here(&self) -> bool {
+        self.requires.as_deref().is_none_or(cpu_has)
+    }
+
     /// Measured by the instruction-count harness only, because `why`.
     pub fn instr_only(mut self, why: &str) -> Case {
         self.harnesses = Harnesses::Instr(why.into());
@@ -283,6 +308,35 @@ impl Case {
             self.id
         );
         v as usize
+    }
+}
+
+/// The CPU features a case may require, by the names results files use in `machine.simd`.
+pub const FEATURES: [&str; 9] = [
+    "sse2", "sse4.2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "bmi2",
+];
+
+/// Whether this CPU has `feature` (one of [`FEATURES`]), detected at run time.
+pub fn cpu_has(feature: &str) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        match feature {
+            "sse2" => std::arch::is_x86_feature_detected!("sse2"),
+            "sse4.2" => std::arch::is_x86_feature_detected!("sse4.2"),
+            "avx" => std::arch::is_x86_feature_detected!("avx"),
+            "avx2" => std::arch::is_x86_feature_detected!("avx2"),
+            "fma" => std::arch::is_x86_feature_detected!("fma"),
+            "avx512f" => std::arch::is_x86_feature_detected!("avx512f"),
+            "avx512bw" => std::arch::is_x86_feature_detected!("avx512bw"),
+            "avx512vl" => std::arch::is_x86_feature_detected!("avx512vl"),
+            "bmi2" => std::arch::is_x86_feature_detected!("bmi2"),
+            _ => false,
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = feature;
+        false
     }
 }
 

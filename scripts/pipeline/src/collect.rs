@@ -392,7 +392,8 @@ pub fn assemble(
         );
     }
     let mut missing = Vec::new();
-    for (id, case) in &listed {
+    let has = |f: &Option<String>| f.as_ref().is_none_or(|f| machine.simd.contains(f));
+    for (id, case) in listed.iter().filter(|(_, c)| has(&c.requires)) {
         let b = benchmarks.get(id.as_str());
         let has_wall = b.is_some_and(|b| {
             b.wall.is_some()

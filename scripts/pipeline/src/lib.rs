@@ -327,7 +327,7 @@ pub fn instr_check(ws: &Workspace, chapters: &[Chapter]) -> Result<()> {
         let declared: std::collections::BTreeSet<String> = cases
             .cases
             .iter()
-            .filter(|c| c.harnesses.instr())
+            .filter(|c| c.harnesses.instr() && c.runs_here())
             .map(|c| c.id.to_string())
             .collect();
         let registered: std::collections::BTreeSet<String> = fresh.keys().cloned().collect();

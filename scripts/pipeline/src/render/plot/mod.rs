@@ -301,19 +301,23 @@ const LEGEND_ROW: u32 = 22;
 
 /// The legend's entries laid out in rows no wider than the figure: `(x, row)` of each.
 fn legend_layout(labels: &[&str]) -> Vec<(i32, u32)> {
+    // 14-pixel sans-serif text runs about 7.5 pixels a character on average.
+    let text = |l: &str| (l.chars().count() as f64 * 7.5).ceil() as i32;
     let mut out = Vec::new();
-    let (mut x, mut row) = (80i32, 0u32);
+    let (mut x, mut row) = (LEGEND_LEFT, 0u32);
     for l in labels {
-        let w = 24 + (l.chars().count() as i32) * 8 + 28;
-        if x > 80 && x + w - 28 > SIZE.0 as i32 - 10 {
-            x = 80;
+        if x > LEGEND_LEFT && x + 24 + text(l) > SIZE.0 as i32 - 8 {
+            x = LEGEND_LEFT;
             row += 1;
         }
         out.push((x, row));
-        x += w;
+        x += 24 + text(l) + 24;
     }
     out
 }
+
+/// Where the legend's first entry starts, under the plot's y axis.
+const LEGEND_LEFT: i32 = 70;
 
 /// The height the legend of these entries needs: one 30-unit strip, and a row more for each
 /// wrap.
@@ -418,12 +422,22 @@ mod tests {
 
     #[test]
     fn a_long_legend_wraps_onto_rows_inside_the_figure() {
-        let labels = ["std::sync::Mutex"; 8];
+        let labels = ["std::sync::Mutex (pthread)"; 8];
         let layout = legend_layout(&labels);
         assert!(layout.last().unwrap().1 >= 2, "{layout:?}");
         for (x, _) in &layout {
-            assert!(*x + 24 + 16 * 8 <= SIZE.0 as i32, "{layout:?}");
+            assert!(*x + 24 + 26 * 8 <= SIZE.0 as i32, "{layout:?}");
         }
+        let four = [
+            "read (reference)",
+            "best intrinsics sum",
+            "auto-vectorised sum",
+            "scalar sum",
+        ];
+        assert!(
+            legend_layout(&four).iter().all(|e| e.1 == 0),
+            "four short entries fit one row"
+        );
         assert_eq!(legend_height(&["one"]), 30);
     }
 
