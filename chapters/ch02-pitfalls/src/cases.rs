@@ -2,8 +2,8 @@
 //! benchmarks from [`all`], `benches/instr.rs` (gungraun) names each of its `#[bench]` cases
 //! after one of them, and `figures.toml` names them by the same ids.
 
-use benchkit::rng::{WyRand, random_u64s};
 use bookproto::{Case, case_name, sweep};
+use inputs::{Rng as WyRand, random_u64s};
 
 /// Keys hashed by the dead-code experiment.
 pub const KEYS_LEN: usize = 1024;

@@ -67,7 +67,7 @@ pub const FRAMES: usize = 64;
 /// Latencies to summarise in the micro-benchmarks: `n` draws from an exponential
 /// distribution of mean 200 µs, in nanoseconds, from a fixed seed.
 pub fn latency_sample(n: usize) -> Vec<u64> {
-    let mut rng = benchkit::rng::WyRand::new(SEED);
+    let mut rng = inputs::Rng::new(SEED);
     (0..n)
         .map(|_| benchkit::runner::load::exponential(&mut rng, SERVICE_MEAN_NS) as u64 + 1)
         .collect()

@@ -12,8 +12,8 @@ use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-use benchkit::rng::WyRand;
 use benchkit::runner::load::{self, Arrivals, Loop, Pipeline, Trace, exponential};
+use inputs::Rng as WyRand;
 
 use crate::protocol::{Request, digest, parse_response};
 

@@ -6,7 +6,6 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use benchkit::rng::WyRand;
 use benchkit::runner::combine;
 use benchkit::runner::load::{Latencies, Loop, Trace, exponential};
 use ch04::cases::SEED;
@@ -21,6 +20,7 @@ use ch04::stats::{
     hdr_percentiles, histogram, inflight_at, integrated_inflight, little, mm1_mean, mm1_quantile,
     sort_percentiles, sorted_quantile,
 };
+use inputs::Rng as WyRand;
 use proptest::prelude::*;
 
 fn request() -> impl Strategy<Value = Request> {

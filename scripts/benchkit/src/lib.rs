@@ -26,7 +26,6 @@ pub use gungraun;
 
 pub mod alloc;
 pub mod custom;
-pub mod rng;
 pub mod rss;
 pub mod runner;
 

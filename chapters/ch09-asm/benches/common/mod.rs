@@ -1,10 +1,10 @@
 //! Inputs shared by both harnesses, built from the seeds of `ch09::cases` with the book's
 //! seeded generator, so that a time and a count with the same id measure the same values.
 
-use benchkit::rng::{WyRand, random_bytes, random_u64s};
 use ch09::cases::{DISPATCH_LEN, SCORE_LEN, SEED, SUM_LEN};
 use ch09::dispatch::{AnyOp, Op};
 use ch09::inlining::LIMIT;
+use inputs::{Rng as WyRand, random_bytes, random_u64s};
 
 /// The values the sum kernels add.
 pub fn sum_input() -> Vec<u64> {

@@ -73,7 +73,7 @@ pub fn distribution(h: &Histogram<u64>) -> Distribution {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::WyRand;
+    use inputs::Rng as WyRand;
 
     fn skewed(n: usize, seed: u64) -> Histogram<u64> {
         let mut rng = WyRand::new(seed);

@@ -36,7 +36,7 @@ use hdrhistogram::Histogram;
 use super::Sample;
 use super::hist::{self, histogram};
 use super::threads::{self, Pin};
-use crate::rng::WyRand;
+use inputs::Rng as WyRand;
 
 /// The first request of a schedule is intended this long after the run starts, so that the
 /// generator's threads are running before it is due.
