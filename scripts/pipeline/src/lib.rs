@@ -287,14 +287,37 @@ pub fn check_models(models: &[ChapterModel]) -> Result<()> {
 
 fn check_outcomes(all: &BTreeMap<String, (String, Vec<Outcome>)>) -> Result<()> {
     let mut failed = Vec::new();
+    let mut counts = [0usize; 5];
     for (ch, (machine, outs)) in all {
+        let mut per = [0usize; 5];
         for o in outs {
             eprintln!("{}", o.line(ch, machine));
             if o.fails_enforced() {
                 failed.push(format!("{ch}/{}", o.id));
             }
+            let i = match o.verdict {
+                claims::Verdict::Holds => 0,
+                claims::Verdict::Fails => 1,
+                claims::Verdict::NotResolved(_) => 2,
+                claims::Verdict::SetAside(_) => 3,
+            };
+            per[i] += 1;
+            if o.loose.as_ref().is_some_and(|l| l.1.is_none()) {
+                per[4] += 1;
+            }
+        }
+        eprintln!(
+            "{ch}: {} hold, {} do not, {} not resolved, {} not measured here; {} loose",
+            per[0], per[1], per[2], per[3], per[4]
+        );
+        for (c, p) in counts.iter_mut().zip(per) {
+            *c += p;
         }
     }
+    eprintln!(
+        "claims: {} hold, {} do not, {} not resolved, {} not measured here; {} loose (more than 3× beyond their threshold without a declared reason)",
+        counts[0], counts[1], counts[2], counts[3], counts[4]
+    );
     if !failed.is_empty() {
         bail!(
             "instruction-count claims do not hold: {}. Counts are deterministic, so the code or the claim changed: fix the code, or correct the claim in the chapter's figures.toml and its prose",
@@ -364,7 +387,7 @@ pub fn instr_check(ws: &Workspace, chapters: &[Chapter]) -> Result<()> {
             match o.verdict {
                 claims::Verdict::Holds => passed += 1,
                 claims::Verdict::Fails => failed.push(format!("{}/{}", ch.package, o.id)),
-                claims::Verdict::SetAside(_) => {}
+                claims::Verdict::SetAside(_) | claims::Verdict::NotResolved(_) => {}
             }
         }
     }

@@ -420,11 +420,12 @@ impl Resolver<'_> {
         }
         let mut claims = Vec::new();
         let mut aside = Vec::new();
+        let aa = self.aa_spread()?;
         for c in &self.decl.claim {
             unique("claim", &format!("claim-{}", c.id()))?;
             match c.selectors().into_iter().find_map(|p| self.aside(p)) {
                 Some(why) => aside.push(claims::set_aside(c, why)),
-                None => claims.push(self.claim(c)?),
+                None => claims.push(self.claim(c, aa)?),
             }
         }
         claims.extend(aside);
@@ -1040,10 +1041,13 @@ impl Resolver<'_> {
         })
     }
 
-    fn claim(&self, c: &Claim) -> Result<Outcome> {
+    fn claim(&self, c: &Claim, aa: Option<f64>) -> Result<Outcome> {
         let what = format!("claim `{}`", c.id());
+        let test = c
+            .test()
+            .map_err(|e| anyhow::anyhow!("{}: {what}: {e}", self.file))?;
         let m = c.metric();
-        let one = |id: &str| -> Result<f64> {
+        let one = |id: &str| -> Result<&str> {
             let ids = self.ids(&what, id, Some(m))?;
             if ids.len() != 1 || ids[0] != id {
                 bail!(
@@ -1051,14 +1055,19 @@ impl Resolver<'_> {
                     self.file
                 );
             }
-            Ok(self.get(id, m))
+            Ok(ids[0])
         };
-        let (measured, expression) = match c {
+        let (ids, combine, expression): (Vec<&str>, Combine, String) = match c {
             Claim::Ratio(r) => (
-                one(&r.a)? / one(&r.b)?,
+                vec![one(&r.a)?, one(&r.b)?],
+                Combine::Ratio,
                 format!("{m} of `{}` ÷ `{}`", r.a, r.b),
             ),
-            Claim::Value(v) => (one(&v.a)?, format!("{m} of `{}`", v.a)),
+            Claim::Value(v) => (
+                vec![one(&v.a)?],
+                Combine::Value,
+                format!("{m} of `{}`", v.a),
+            ),
             Claim::Spread(s) => {
                 let ids = self.ids(&what, &s.benches, Some(m))?;
                 if ids.len() < 2 {
@@ -1068,21 +1077,152 @@ impl Resolver<'_> {
                         s.benches
                     );
                 }
-                let vals: Vec<f64> = ids.iter().map(|id| self.get(id, m)).collect();
-                let max = vals.iter().copied().fold(f64::MIN, f64::max);
-                let min = vals.iter().copied().fold(f64::MAX, f64::min);
+                let n = ids.len();
                 (
-                    max / min,
-                    format!(
-                        "largest ÷ smallest {m} over {} benchmarks `{}`",
-                        vals.len(),
-                        s.benches
-                    ),
+                    ids,
+                    Combine::Spread,
+                    format!("largest ÷ smallest {m} over {n} benchmarks `{}`", s.benches),
                 )
             }
         };
-        Ok(claims::evaluated(c, measured, expression))
+        let vals: Vec<f64> = ids.iter().map(|id| self.get(id, m)).collect();
+        let measured = combine.apply(&vals);
+        let interval = self.interval(&ids, m, combine, c.id());
+        // The A/A spread qualifies comparisons of two wall-clock times only.
+        let aa = aa.filter(|_| combine == Combine::Ratio && matches!(m, Metric::Wall(_)));
+        Ok(claims::evaluated(
+            c, test, measured, interval, aa, expression,
+        ))
     }
+
+    /// The 95% bootstrap interval of a claim's number over wall-clock samples (resampling
+    /// each benchmark's samples, 1,000 times, from a seed fixed by the claim's id so that the
+    /// same results always render the same interval); `None` for a metric without samples.
+    fn interval(
+        &self,
+        ids: &[&str],
+        m: &Metric,
+        combine: Combine,
+        seed: &str,
+    ) -> Option<(f64, f64)> {
+        let stat = match m {
+            Metric::Wall(WallMetric::Median) => Stat::Median,
+            Metric::Wall(WallMetric::Mean) => Stat::Mean,
+            Metric::Wall(WallMetric::GbPerS) => Stat::Rate,
+            _ => return None,
+        };
+        let walls: Vec<&crate::results::Wall> = ids
+            .iter()
+            .map(|id| self.r.benchmarks[*id].wall.as_ref())
+            .collect::<Option<_>>()?;
+        if walls.iter().any(|w| w.samples.len() < 5) {
+            return None;
+        }
+        Some(bootstrap(&walls, stat, combine, seed))
+    }
+
+    /// The A/A spread of this run: the largest factor by which the declared same-code pairs
+    /// differ, their bootstrap intervals included; `None` when the chapter declares none.
+    fn aa_spread(&self) -> Result<Option<f64>> {
+        let mut spread: Option<f64> = None;
+        for p in &self.decl.aa {
+            let what = format!("A/A pair `{}` / `{}`", p.a, p.b);
+            let median = Metric::Wall(WallMetric::Median);
+            for id in [&p.a, &p.b] {
+                let ids = self.ids(&what, id, Some(&median))?;
+                if ids.len() != 1 {
+                    bail!("{}: {what}: names one benchmark on each side", self.file);
+                }
+            }
+            let ids = [p.a.as_str(), p.b.as_str()];
+            let r = self.get(&p.a, &median) / self.get(&p.b, &median);
+            let mut worst = r.max(1.0 / r);
+            if let Some((lo, hi)) = self.interval(&ids, &median, Combine::Ratio, &p.a) {
+                worst = worst.max(hi).max(1.0 / lo);
+            }
+            spread = Some(spread.map_or(worst, |s: f64| s.max(worst)));
+        }
+        Ok(spread)
+    }
+}
+
+/// How a claim combines its benchmarks' values into one number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Combine {
+    Ratio,
+    Value,
+    Spread,
+}
+
+impl Combine {
+    fn apply(self, v: &[f64]) -> f64 {
+        match self {
+            Combine::Ratio => v[0] / v[1],
+            Combine::Value => v[0],
+            Combine::Spread => {
+                let max = v.iter().copied().fold(f64::MIN, f64::max);
+                let min = v.iter().copied().fold(f64::MAX, f64::min);
+                max / min
+            }
+        }
+    }
+}
+
+/// The statistic of one benchmark's samples a claim's metric is.
+#[derive(Clone, Copy, Debug)]
+enum Stat {
+    Median,
+    Mean,
+    /// Bytes per iteration over the median.
+    Rate,
+}
+
+/// Replicates of the bootstrap.
+const REPLICATES: usize = 1000;
+
+fn bootstrap(
+    walls: &[&crate::results::Wall],
+    stat: Stat,
+    combine: Combine,
+    seed: &str,
+) -> (f64, f64) {
+    // FNV-1a of the claim's id seeds the resampling.
+    let seed = seed.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut rng = inputs::Rng::new(seed);
+    let mut buf = Vec::new();
+    let mut vals = vec![0.0; walls.len()];
+    let mut reps: Vec<f64> = (0..REPLICATES)
+        .map(|_| {
+            for (v, w) in vals.iter_mut().zip(walls) {
+                let n = w.samples.len();
+                buf.clear();
+                buf.extend((0..n).map(|_| w.samples[rng.below(n as u64) as usize]));
+                *v = match stat {
+                    Stat::Mean => buf.iter().sum::<f64>() / n as f64,
+                    Stat::Median | Stat::Rate => {
+                        let (below, mid, _) = buf.select_nth_unstable_by(n / 2, f64::total_cmp);
+                        let mid = *mid;
+                        let med = if n % 2 == 1 {
+                            mid
+                        } else {
+                            let lower = below.iter().copied().fold(f64::MIN, f64::max);
+                            (lower + mid) / 2.0
+                        };
+                        match stat {
+                            Stat::Rate => w.bytes.unwrap_or(0) as f64 / med,
+                            _ => med,
+                        }
+                    }
+                };
+            }
+            combine.apply(&vals)
+        })
+        .collect();
+    reps.sort_by(f64::total_cmp);
+    let at = |q: f64| reps[((REPLICATES - 1) as f64 * q).round() as usize];
+    (at(0.025), at(0.975))
 }
 
 /// The points no other point beats on both axes, in x order.

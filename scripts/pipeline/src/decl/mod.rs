@@ -102,6 +102,10 @@ pub struct Decl {
     /// Benchmarks that exist only on CPUs with a feature.
     #[serde(default)]
     pub requires: Vec<Requires>,
+    /// A/A controls: the same code measured under two ids in the same run. Their ratio's
+    /// spread is the run's noise; a wall-clock ratio claim inside it is not resolved.
+    #[serde(default)]
+    pub aa: Vec<AaPair>,
     /// Where the declarations were read from (set on load).
     #[serde(skip)]
     pub path: PathBuf,
@@ -119,6 +123,16 @@ pub struct Requires {
     pub part: String,
     /// The CPU feature, as results files list it in `machine.simd` (`avx512f`, `avx2`, `bmi2`).
     pub feature: String,
+}
+
+/// An A/A control: two ids that measure the same function on the same input.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AaPair {
+    /// One id.
+    pub a: String,
+    /// The other.
+    pub b: String,
 }
 
 /// A code block on the page, from the measurement.
@@ -599,6 +613,67 @@ impl Op {
     }
 }
 
+/// What a claim says of its number: a comparison with a threshold (`op = ">="`, `value = 2`),
+/// or a two-sided band (`between = [2.5, 4.0]` for "about three times").
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Test {
+    /// `measured op value`.
+    Compare(Op, f64),
+    /// `lo <= measured <= hi`.
+    Between(f64, f64),
+}
+
+impl Test {
+    /// The test a claim's `op`, `value` and `between` state, or what is wrong with them.
+    pub fn from_fields(
+        op: Option<Op>,
+        value: Option<f64>,
+        between: Option<[f64; 2]>,
+    ) -> std::result::Result<Test, String> {
+        match (op, value, between) {
+            (Some(op), Some(v), None) => Ok(Test::Compare(op, v)),
+            (None, None, Some([lo, hi])) if lo < hi => Ok(Test::Between(lo, hi)),
+            (None, None, Some(_)) => Err("`between = [lo, hi]` needs lo < hi".into()),
+            _ => Err(
+                "a claim states either `op` and `value` (a threshold) or `between = [lo, hi]` (a band)"
+                    .into(),
+            ),
+        }
+    }
+}
+
+impl Test {
+    /// Whether `x` satisfies it.
+    pub fn holds(self, x: f64) -> bool {
+        match self {
+            Test::Compare(op, v) => op.holds(x, v),
+            Test::Between(lo, hi) => lo <= x && x <= hi,
+        }
+    }
+
+    /// How it reads on the page: `≥ 2`, `between 2.5 and 4`.
+    pub fn describe(self) -> String {
+        let t = |x: f64| {
+            let s = format!("{x}");
+            s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+        };
+        match self {
+            Test::Compare(op, v) => format!("{} {}", op.symbol(), t(v)),
+            Test::Between(lo, hi) => format!("between {} and {}", t(lo), t(hi)),
+        }
+    }
+
+    /// How many times beyond its threshold `x` lies (1 at the threshold), for a one-sided
+    /// comparison; `None` for a band or an equality.
+    pub fn margin(self, x: f64) -> Option<f64> {
+        match self {
+            Test::Compare(Op::Ge | Op::Gt, v) if v > 0.0 && x > 0.0 => Some(x / v),
+            Test::Compare(Op::Le | Op::Lt, v) if v > 0.0 && x > 0.0 => Some(v / x),
+            _ => None,
+        }
+    }
+}
+
 /// A quantitative statement of the prose, checked against every results file.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -625,10 +700,20 @@ pub struct RatioClaim {
     pub a: String,
     /// Denominator benchmark.
     pub b: String,
-    /// The comparison.
-    pub op: Op,
+    /// The comparison with `value` (or give `between`).
+    #[serde(default)]
+    pub op: Option<Op>,
     /// The threshold.
-    pub value: f64,
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// A two-sided band `[lo, hi]` instead of `op` and `value`.
+    #[serde(default)]
+    pub between: Option<[f64; 2]>,
+    /// Why a threshold far below (or above) what was measured is right: the claim shows a
+    /// direction only. Without it, `book check` lists a claim measured more than three times
+    /// beyond its threshold as loose.
+    #[serde(default)]
+    pub loose: Option<String>,
 }
 
 /// A spread claim.
@@ -643,10 +728,20 @@ pub struct SpreadClaim {
     pub metric: Metric,
     /// The benchmarks (a selector matching at least two).
     pub benches: String,
-    /// The comparison.
-    pub op: Op,
+    /// The comparison with `value` (or give `between`).
+    #[serde(default)]
+    pub op: Option<Op>,
     /// The threshold.
-    pub value: f64,
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// A two-sided band `[lo, hi]` instead of `op` and `value`.
+    #[serde(default)]
+    pub between: Option<[f64; 2]>,
+    /// Why a threshold far below (or above) what was measured is right: the claim shows a
+    /// direction only. Without it, `book check` lists a claim measured more than three times
+    /// beyond its threshold as loose.
+    #[serde(default)]
+    pub loose: Option<String>,
 }
 
 /// A value claim.
@@ -661,10 +756,20 @@ pub struct ValueClaim {
     pub metric: Metric,
     /// The benchmark.
     pub a: String,
-    /// The comparison.
-    pub op: Op,
+    /// The comparison with `value` (or give `between`).
+    #[serde(default)]
+    pub op: Option<Op>,
     /// The threshold.
-    pub value: f64,
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// A two-sided band `[lo, hi]` instead of `op` and `value`.
+    #[serde(default)]
+    pub between: Option<[f64; 2]>,
+    /// Why a threshold far below (or above) what was measured is right: the claim shows a
+    /// direction only. Without it, `book check` lists a claim measured more than three times
+    /// beyond its threshold as loose.
+    #[serde(default)]
+    pub loose: Option<String>,
 }
 
 impl Claim {
@@ -695,12 +800,21 @@ impl Claim {
         }
     }
 
-    /// The comparison and its threshold.
-    pub fn test(&self) -> (Op, f64) {
+    /// What the claim says of its number, or what is wrong with how it says it.
+    pub fn test(&self) -> std::result::Result<Test, String> {
         match self {
-            Claim::Ratio(c) => (c.op, c.value),
-            Claim::Spread(c) => (c.op, c.value),
-            Claim::Value(c) => (c.op, c.value),
+            Claim::Ratio(c) => Test::from_fields(c.op, c.value, c.between),
+            Claim::Spread(c) => Test::from_fields(c.op, c.value, c.between),
+            Claim::Value(c) => Test::from_fields(c.op, c.value, c.between),
+        }
+    }
+
+    /// Why the claim may lie far beyond its threshold, when its declaration says.
+    pub fn loose(&self) -> Option<&str> {
+        match self {
+            Claim::Ratio(c) => c.loose.as_deref(),
+            Claim::Spread(c) => c.loose.as_deref(),
+            Claim::Value(c) => c.loose.as_deref(),
         }
     }
 

@@ -189,15 +189,25 @@ fn badge(o: &Outcome, machine: &str) -> String {
         }
         Verdict::Holds => ("claim held", "✓", "holds"),
         Verdict::Fails => ("claim failed", "✗", "does not hold"),
+        Verdict::NotResolved(_) => ("claim unresolved", "?", "not resolved"),
+    };
+    let why = match &o.verdict {
+        Verdict::NotResolved(why) => format!("; {why}"),
+        _ => String::new(),
+    };
+    let interval = match o.interval {
+        Some((lo, hi)) => format!(", 95% interval {}–{}", format_ratio(lo), format_ratio(hi)),
+        None => String::new(),
     };
     format!(
-        "<span class=\"{class}\" title=\"{}: {} = {} (claim {}) on {}\">{mark} {word} here: {} (claim {})</span>",
+        "<span class=\"{class}\" title=\"{}: {} = {}{interval} (claim {}) on {}{}\">{mark} {word} here: {} (claim {})</span>",
         html(&o.id),
         html(&o.expression),
         format_ratio(o.measured),
         html(&o.threshold),
         html(machine),
-        format_ratio(o.measured),
+        html(&why),
+        html(&o.measured_cell()),
         html(&o.threshold),
     )
 }
