@@ -10,6 +10,8 @@
 //!   cycle through every slot, for pointer chasing), and [`is_single_cycle`];
 //! - [`Aligned`], a buffer whose first element starts on a cache line ([`LINE`]), for element
 //!   types that are [`Plain`];
+//! - [`Mapped`], a zeroed, page-aligned buffer mapped from the kernel with base or huge
+//!   [`Pages`], sizes checked;
 //! - [`CachePadded`], the padding the concurrency chapters put between values that different
 //!   threads write.
 //!
@@ -17,9 +19,11 @@
 //! (criterion, gungraun) stay in `benchkit`, which only the benches use.
 
 mod aligned;
+mod mapped;
 mod perm;
 
 pub use aligned::{Aligned, LINE, Plain};
+pub use mapped::{HUGE_PAGE, Mapped, PAGE, Pages};
 pub use perm::{cyclic_permutation, is_single_cycle, sattolo, shuffle};
 
 /// A value padded and aligned to the length of a cache line (or of the pair of lines that the
