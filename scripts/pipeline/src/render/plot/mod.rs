@@ -387,6 +387,8 @@ fn one_two_five(v: f64) -> bool {
 
 /// Axis tick labels: short, no trailing zeros.
 fn tick(v: f64) -> String {
+    // A tick at zero can come out as -0.0 from the axis arithmetic: it reads "0".
+    let v = if v == 0.0 { 0.0 } else { v };
     let a = v.abs();
     let s = if a >= 1e6 {
         format!("{:.1}M", v / 1e6)
@@ -418,6 +420,14 @@ mod tests {
         for v in [0.0, -1.0, 3.0, 7.0, 30.0, 600.0, 900.0, 4000.0] {
             assert!(!one_two_five(v), "{v}");
         }
+    }
+
+    #[test]
+    fn ticks_read_as_written_numbers() {
+        assert_eq!(tick(-0.0), "0");
+        assert_eq!(tick(0.5), "0.5");
+        assert_eq!(tick(-0.4), "-0.4");
+        assert_eq!(tick(25_000.0), "25k");
     }
 
     #[test]
