@@ -234,9 +234,25 @@ fn claims_table(outcomes: &[Outcome], prov: &str) -> String {
 pub fn claims_overview<'a>(
     chapters: impl Iterator<Item = (&'a str, &'a str, &'a [Outcome])>,
 ) -> String {
-    let mut s = String::from(
-        "| Chapter | Claim | Measured | Threshold | Kind | Result |\n|---|---|--:|--:|---|---|\n",
+    let chapters: Vec<(&str, &str, &[Outcome])> = chapters.collect();
+    let mut counts = [0usize; 4];
+    for o in chapters.iter().flat_map(|c| c.2.iter()) {
+        counts[match o.verdict {
+            Verdict::Holds => 0,
+            Verdict::Fails => 1,
+            Verdict::NotResolved(_) => 2,
+            Verdict::SetAside(_) => 3,
+        }] += 1;
+    }
+    let mut s = format!(
+        "Of {} claims: **{} hold**, **{} do not hold**, **{} are not resolved** (the measurement cannot tell), and {} were not measured on the machine that produced the results.\n\n",
+        counts.iter().sum::<usize>(),
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3]
     );
+    s += "| Chapter | Claim | Measured | Threshold | Kind | Result |\n|---|---|--:|--:|---|---|\n";
     for (ch, machine, outs) in chapters {
         for o in outs {
             s += &format!(
