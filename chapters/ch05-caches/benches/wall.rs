@@ -13,7 +13,7 @@ use benchkit::criterion::{Criterion, SamplingMode};
 use benchkit::{BIG, Case, SWEEP, apply};
 use ch05::cases::{CHASE_SEED, lines_in};
 use ch05::chase::{Ring, cyclic_permutation, filled_lines, read_lines};
-use ch05::pages::{Pages, thp_policy};
+use ch05::pages::{ALL_PAGES, Pages, pages_name, thp_policy};
 use ch05::transpose::{Transpose, square};
 
 // ANCHOR: settings
@@ -44,9 +44,9 @@ fn listed(group: &str, function: &str, case: &str) -> Case {
 
 /// The pages a `ladder` case's function names.
 fn pages(case: &Case) -> Pages {
-    Pages::ALL
+    ALL_PAGES
         .into_iter()
-        .find(|p| p.name() == case.id.function)
+        .find(|p| pages_name(*p) == case.id.function)
         .unwrap_or_else(|| panic!("{} names no pages", case.id))
 }
 

@@ -4,7 +4,7 @@
 
 use bookproto::{Case, case_name, sweep};
 
-use crate::pages::Pages;
+use crate::pages::{ALL_PAGES, pages_name};
 use crate::transpose::Transpose;
 
 /// Working-set sizes of the latency ladder and the bandwidth sweep, in KiB: every power of two
@@ -73,7 +73,7 @@ pub fn all() -> Vec<Case> {
     };
     let mut cases: Vec<Case> = WORKING_SETS_KIB
         .iter()
-        .flat_map(|&size| Pages::ALL.map(|pages| kib("ladder", pages.name(), size)))
+        .flat_map(|&size| ALL_PAGES.map(|pages| kib("ladder", pages_name(pages), size)))
         .map(|c| c.wall_only(machine))
         .collect();
     cases.push(Case::new("ladder", "policy", "thp").wall_only(

@@ -10,10 +10,7 @@
 
 use std::ops::{Deref, DerefMut};
 
-pub use inputs::LINE;
-
-/// Bytes in a huge page (x86-64 and most AArch64 kernels).
-pub const HUGE_PAGE: usize = 2 << 20;
+pub use inputs::{HUGE_PAGE, LINE, Pages};
 
 /// One cache line: eight `u64`, aligned to a line boundary.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -23,25 +20,14 @@ pub struct Line {
     pub words: [u64; 8],
 }
 
-/// Which pages to ask the kernel for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pages {
-    /// `madvise(MADV_NOHUGEPAGE)`: 4 KiB pages only.
-    Base,
-    /// `madvise(MADV_HUGEPAGE)`: 2 MiB pages where the kernel can provide them.
-    Huge,
-}
+/// Both kinds of pages, in the order the chapter shows them.
+pub const ALL_PAGES: [Pages; 2] = [Pages::Base, Pages::Huge];
 
-impl Pages {
-    /// Both, in the order the chapter shows them.
-    pub const ALL: [Pages; 2] = [Pages::Base, Pages::Huge];
-
-    /// The function name both harnesses use for benchmarks over these pages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Pages::Base => "base_pages",
-            Pages::Huge => "huge_pages",
-        }
+/// The function name both harnesses use for benchmarks over these pages.
+pub fn pages_name(pages: Pages) -> &'static str {
+    match pages {
+        Pages::Base => "base_pages",
+        Pages::Huge => "huge_pages",
     }
 }
 
@@ -56,81 +42,33 @@ pub fn thp_policy() -> Option<String> {
 }
 
 /// A zero-initialised array of [`Line`]s in its own anonymous mapping, aligned to a huge page
-/// and advised as [`Pages`] says before any of it is touched.
+/// and advised as [`Pages`] says before any of it is touched: an [`inputs::Mapped`] buffer seen
+/// as lines.
 pub struct LineBuf {
-    /// Start of the whole mapping, as `mmap` returned it.
-    map: *mut libc::c_void,
-    /// Length of the whole mapping in bytes.
-    map_len: usize,
-    /// First line: the first huge-page boundary inside the mapping.
-    lines: *mut Line,
+    /// The mapping; the first line is its start, a huge-page boundary.
+    map: inputs::Mapped,
     /// Number of lines.
     len: usize,
 }
-
-// SAFETY: a `LineBuf` owns its mapping exclusively, like a `Vec<Line>` owns its allocation;
-// nothing in it is tied to the thread that created it.
-unsafe impl Send for LineBuf {}
-// SAFETY: shared access only reads the lines (through `Deref`), as for `&[Line]`.
-unsafe impl Sync for LineBuf {}
 
 impl LineBuf {
     /// Maps `len` lines (at least one) of zeroes and advises the kernel as `pages` says.
     ///
     /// # Panics
-    /// When `len` is zero, when the mapping's size (the lines and one huge page) exceeds
-    /// `isize::MAX` bytes, or when the mapping fails (out of address space or memory).
+    /// When `len` is zero, when the lines' size overflows or does not fit the address space,
+    /// or when the mapping fails (out of address space or memory).
     pub fn new(len: usize, pages: Pages) -> LineBuf {
         assert!(len > 0, "a buffer of no lines");
         let bytes = len.checked_mul(LINE).expect("buffer size overflows");
-        // One huge page more than needed, so that a huge-page boundary lies inside.
-        let map_len = bytes
-            .checked_add(HUGE_PAGE)
-            .filter(|&n| isize::try_from(n).is_ok())
-            .expect("buffer size overflows");
-        // SAFETY: an anonymous private mapping at an address of the kernel's choosing; no
-        // existing memory is affected. The result is checked against MAP_FAILED.
-        let map = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                map_len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        assert!(
-            map != libc::MAP_FAILED,
-            "mmap of {map_len} bytes failed: {}",
-            std::io::Error::last_os_error()
-        );
-        let offset = (map as usize).next_multiple_of(HUGE_PAGE) - map as usize;
-        // SAFETY: `offset < HUGE_PAGE`, so the result lies inside the mapping, and the mapping
-        // has room for `bytes` more after it.
-        let lines = unsafe { map.cast::<u8>().add(offset) }.cast::<Line>();
-        // ANCHOR: advise
-        let advice = match pages {
-            Pages::Base => libc::MADV_NOHUGEPAGE,
-            Pages::Huge => libc::MADV_HUGEPAGE,
-        };
-        // SAFETY: the range lies inside our own mapping and starts on a page boundary. The
-        // advice changes only how the kernel backs it, not its contents. A kernel without
-        // transparent huge pages refuses it with EINVAL, and the buffer works without it, so
-        // the result is deliberately ignored: `huge_share` reports what happened.
-        let _ = unsafe { libc::madvise(lines.cast(), bytes.next_multiple_of(4096), advice) };
-        // ANCHOR_END: advise
         LineBuf {
-            map,
-            map_len,
-            lines,
+            map: inputs::Mapped::new(bytes, pages),
             len,
         }
     }
 
     /// Address of the first line.
     pub fn as_ptr(&self) -> *const Line {
-        self.lines
+        self.map.as_ptr().cast()
     }
 
     /// The percentage of the buffer's resident memory that the kernel backs with huge pages,
@@ -138,7 +76,8 @@ impl LineBuf {
     /// buffer); `None` where that file cannot be read or nothing is resident.
     pub fn huge_share(&self) -> Option<f64> {
         let smaps = std::fs::read_to_string("/proc/self/smaps").ok()?;
-        let (lo, hi) = (self.lines as usize, self.lines as usize + self.len * LINE);
+        let start = self.as_ptr() as usize;
+        let (lo, hi) = (start, start + self.len * LINE);
         let (mut rss, mut huge) = (0u64, 0u64);
         let mut inside = false;
         for line in smaps.lines() {
@@ -173,26 +112,17 @@ impl LineBuf {
 impl Deref for LineBuf {
     type Target = [Line];
     fn deref(&self) -> &[Line] {
-        // SAFETY: `lines` points to `len` lines inside our mapping, which lives as long as
-        // `self` (`new` checked that their size, `len * LINE`, and the mapping's are at most
-        // `isize::MAX`); anonymous mappings start zeroed, and all-zero bytes are a valid `Line`.
-        unsafe { std::slice::from_raw_parts(self.lines, self.len) }
+        // SAFETY: the `len` lines, `len * LINE` bytes, are the whole of `map`, which
+        // lives as long as `self`; its start is a huge-page boundary, so aligned for `Line`;
+        // anonymous mappings start zeroed, and all-zero bytes are a valid `Line`.
+        unsafe { std::slice::from_raw_parts(self.as_ptr(), self.len) }
     }
 }
 
 impl DerefMut for LineBuf {
     fn deref_mut(&mut self) -> &mut [Line] {
+        let lines = self.map.as_mut_ptr().cast::<Line>();
         // SAFETY: as in `deref`; `&mut self` makes this the only reference to the lines.
-        unsafe { std::slice::from_raw_parts_mut(self.lines, self.len) }
-    }
-}
-
-impl Drop for LineBuf {
-    fn drop(&mut self) {
-        // SAFETY: `map` and `map_len` are exactly what `mmap` returned and was asked for, and
-        // no reference into the mapping outlives `self`.
-        unsafe {
-            libc::munmap(self.map, self.map_len);
-        }
+        unsafe { std::slice::from_raw_parts_mut(lines, self.len) }
     }
 }

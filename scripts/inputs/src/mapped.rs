@@ -72,15 +72,18 @@ impl Mapped {
         // SAFETY: `offset < HUGE_PAGE` and `offset + len <= map_len`, so the start and the
         // whole buffer lie inside the mapping.
         let start = unsafe { map.add(offset) };
+        // ANCHOR: advise
         let advice = match pages {
             Pages::Base => libc::MADV_NOHUGEPAGE,
             Pages::Huge => libc::MADV_HUGEPAGE,
         };
-        // SAFETY: the range is page-aligned (a huge-page boundary) and inside the mapping
-        // (`len` rounded up to a page stays below `map_len`, since `map_len - offset >= len +
-        // 1` and the mapping ends on a page boundary). A refused advice only leaves the
-        // kernel's default pages, so its result is not an error.
+        // SAFETY: the range starts on a page (indeed a huge-page) boundary inside our own
+        // mapping, and `len` rounded up to a page stays inside it. The advice changes only how
+        // the kernel backs it, not its contents. A kernel without transparent huge pages
+        // refuses it with EINVAL, and the buffer works without it, so the result is
+        // deliberately ignored: a caller that needs to know reads `/proc/self/smaps`.
         let _ = unsafe { libc::madvise(start.cast(), len.next_multiple_of(PAGE), advice) };
+        // ANCHOR_END: advise
         Mapped {
             map,
             map_len,
