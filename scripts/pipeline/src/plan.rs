@@ -29,6 +29,8 @@ pub struct Plan {
     pub tables: Vec<PlannedTable>,
     /// Listings in declaration order.
     pub listings: Vec<PlannedListing>,
+    /// Quoted values: id and the number as the page shows it (`1.23 ns`).
+    pub values: Vec<(String, String)>,
     /// Claims evaluated, in declaration order, then those set aside on this machine.
     pub claims: Vec<Outcome>,
 }
@@ -418,6 +420,25 @@ impl Resolver<'_> {
             unique("listing", &l.id)?;
             listings.push(self.listing(l)?);
         }
+        let mut values = Vec::new();
+        for v in &self.decl.value {
+            unique("value", &format!("value-{}", v.id))?;
+            let what = format!("value `{}`", v.id);
+            let ids = self.ids(&what, &v.bench, Some(&v.metric))?;
+            if ids.len() != 1 || ids[0] != v.bench {
+                bail!(
+                    "{}: {what} quotes one benchmark, and `{}` is a selector",
+                    self.file,
+                    v.bench
+                );
+            }
+            let x = self.get(ids[0], &v.metric);
+            let unit = v
+                .unit
+                .map(Unit::name)
+                .unwrap_or_else(|| natural_unit(&v.metric, &[x]));
+            values.push((v.id.clone(), format::value(x, unit)));
+        }
         let mut claims = Vec::new();
         let mut aside = Vec::new();
         let aa = self.aa_spread()?;
@@ -433,6 +454,7 @@ impl Resolver<'_> {
             figures,
             tables,
             listings,
+            values,
             claims,
         })
     }

@@ -61,6 +61,12 @@
 //! op = ">="                         # < <= > >= ==
 //! value = 1.1
 //!
+//! [[value]]                         # -> src/generated/ch01/value-<id>.md, a number quoted inline
+//! id = "unstable-median"            # {{#include generated/ch01/value-unstable-median.md}}
+//! bench = "compare/sort/unstable"
+//! metric = "median"
+//! unit = "us"                       # optional: the metric's natural unit otherwise
+//!
 //! [[requires]]                      # ids a harness registers only where the CPU has a feature
 //! part = "avx512"                   # one `/`-separated part of an id, exactly
 //! feature = "avx512f"               # as results files list it in `machine.simd`
@@ -99,6 +105,9 @@ pub struct Decl {
     /// Text shown as code blocks: assembly of the library's functions, or text artifacts.
     #[serde(default)]
     pub listing: Vec<Listing>,
+    /// Measured numbers the prose quotes inline.
+    #[serde(default)]
+    pub value: Vec<Value>,
     /// Benchmarks that exist only on CPUs with a feature.
     #[serde(default)]
     pub requires: Vec<Requires>,
@@ -123,6 +132,23 @@ pub struct Requires {
     pub part: String,
     /// The CPU feature, as results files list it in `machine.simd` (`avx512f`, `avx2`, `bmi2`).
     pub feature: String,
+}
+
+/// A measured number the prose quotes: `{{#include generated/chNN/value-<id>.md}}` renders it
+/// inline, in its unit, so that a sentence can say "a load from L1 takes 1.2 ns" without typing
+/// the number.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Value {
+    /// File name of the generated value (`value-<id>.md`).
+    pub id: String,
+    /// The benchmark (one id).
+    pub bench: String,
+    /// The metric quoted.
+    pub metric: Metric,
+    /// The unit it is shown in (the metric's natural one when absent).
+    #[serde(default)]
+    pub unit: Option<Unit>,
 }
 
 /// An A/A control: two ids that measure the same function on the same input.
@@ -950,7 +976,7 @@ mod tests {
         assert_eq!(d.figure.len(), 2);
         assert!(matches!(&d.figure[0], Figure::Line(l) if l.x == "offset"));
         assert_eq!(d.table[0].rows.len(), 3);
-        assert!(!d.claim.is_empty() && !d.listing.is_empty());
+        assert!(!d.claim.is_empty() && !d.listing.is_empty() && d.value.len() == 1);
     }
 
     #[test]

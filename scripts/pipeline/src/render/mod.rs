@@ -44,6 +44,17 @@ pub fn chapter(
     for t in &plan.tables {
         out.push((dir.join(format!("{}.md", t.id)), table_md(t, &prov)));
     }
+    for (id, text) in &plan.values {
+        // Inline in a sentence: the number alone, with the machine it came from on hover.
+        out.push((
+            dir.join(format!("value-{id}.md")),
+            format!(
+                "<span class=\"measured\" title=\"measured on {}\">{}</span>",
+                html(&results.machine.id),
+                html(text)
+            ),
+        ));
+    }
     for o in &plan.claims {
         // The claim's sentence lives in the declaration only; the page includes it with its
         // badge where it makes the claim.
