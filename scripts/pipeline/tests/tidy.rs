@@ -172,3 +172,156 @@ fn unsafe_code_in_the_shared_crates_and_chapters_carries_a_safety_comment() {
         }
     }
 }
+
+/// The units after which a typed number is a measurement or a fact about the machine.
+const UNITS: [&str; 22] = [
+    "ns", "µs", "us", "ms", "s", "GB/s", "MB/s", "GiB", "MiB", "KiB", "GB", "MB", "kB", "%", "×",
+    "cycles", "cycle", "GHz", "MHz", "Hz", "bytes", "byte",
+];
+
+/// Numbers with a unit in `line` (prose only: inline code, includes and HTML tags removed),
+/// except inside the phrases the page defines.
+fn typed_numbers(line: &str, defined: &[String]) -> Vec<String> {
+    let mut text = String::new();
+    let mut rest = line;
+    // Drop inline code, includes and tags.
+    while let Some(i) = rest.find(['`', '{', '<']) {
+        text.push_str(&rest[..i]);
+        let (open, close) = match rest.as_bytes()[i] {
+            b'`' => ("`", "`"),
+            b'{' if rest[i..].starts_with("{{") => ("{{", "}}"),
+            b'<' => ("<", ">"),
+            _ => {
+                text.push('{');
+                rest = &rest[i + 1..];
+                continue;
+            }
+        };
+        match rest[i + open.len()..].find(close) {
+            Some(j) => rest = &rest[i + open.len() + j + close.len()..],
+            None => {
+                rest = "";
+            }
+        }
+        text.push(' ');
+    }
+    text.push_str(rest);
+    for d in defined {
+        // A defined phrase counts where it stands alone: `4 KiB` does not exempt `64 KiB`.
+        let mut kept = String::new();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find(d.as_str()) {
+            let before = rest[..i].chars().next_back();
+            let alone = before.is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != ',');
+            kept.push_str(&rest[..i]);
+            kept.push_str(if alone { " " } else { d.as_str() });
+            rest = &rest[i + d.len()..];
+        }
+        kept.push_str(rest);
+        text = kept;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let starts = chars[i].is_ascii_digit()
+            && (i == 0 || !(chars[i - 1].is_alphanumeric() || "_.-/".contains(chars[i - 1])));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len() && (chars[j].is_ascii_digit() || ",.".contains(chars[j])) {
+            j += 1;
+        }
+        let num: String = chars[i..j]
+            .iter()
+            .collect::<String>()
+            .trim_end_matches([',', '.'])
+            .to_string();
+        let mut k = j;
+        if k < chars.len() && (chars[k] == ' ' || chars[k] == '\u{a0}' || chars[k] == '-') {
+            k += 1;
+        }
+        let tail: String = chars[k..chars.len().min(k + 8)].iter().collect();
+        if let Some(u) = UNITS.iter().find(|u| {
+            tail.starts_with(**u)
+                && tail[u.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        }) {
+            out.push(format!("{num} {u}"));
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+#[test]
+fn page_prose_types_no_measured_number() {
+    let mut hits = Vec::new();
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(root().join("src"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("md"))
+        .collect();
+    pages.sort();
+    for page in pages {
+        let text = read(&page);
+        // A page lists the phrases it defines (a 64-byte line, a 4 KiB page, a size an
+        // experiment is set to) in a comment: `<!-- defined: 64-byte line; 4 KiB page -->`.
+        let defined: Vec<String> = text
+            .split("<!-- defined:")
+            .skip(1)
+            .filter_map(|s| s.split("-->").next())
+            .flat_map(|s| s.split(';').map(|p| p.trim().to_string()))
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut in_code = false;
+        let mut in_comment = false;
+        for (n, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("```") {
+                in_code = !in_code;
+                continue;
+            }
+            if line.contains("<!--") {
+                in_comment = !line.contains("-->");
+                continue;
+            }
+            if in_comment {
+                in_comment = !line.contains("-->");
+                continue;
+            }
+            if in_code {
+                continue;
+            }
+            for t in typed_numbers(line, &defined) {
+                hits.push(format!(
+                    "{}:{}: `{t}`",
+                    page.strip_prefix(root().join("src"))
+                        .unwrap_or(&page)
+                        .display(),
+                    n + 1
+                ));
+            }
+        }
+    }
+    assert!(
+        hits.is_empty(),
+        "page prose types numbers with units; quote a measured one with a [[value]] (or state it as a claim), and list a defined one (a 64-byte line, a size an experiment is set to) in the page's `<!-- defined: ... -->` comment:\n{}",
+        hits.join("\n")
+    );
+}
+
+#[test]
+fn the_typed_number_scanner_finds_units_and_skips_code_includes_and_definitions() {
+    let d = vec!["64-byte line".to_string()];
+    assert_eq!(typed_numbers("a load takes 4.2 ns here", &d), ["4.2 ns"]);
+    assert_eq!(typed_numbers("a 64-byte line and 3×", &d), ["3 ×"]);
+    assert!(typed_numbers("`1 ns` {{#include generated/ch05/value-x.md}} ch05 v2", &d).is_empty());
+    assert_eq!(
+        typed_numbers("16 KiB and 1,024 bytes", &d),
+        ["16 KiB", "1,024 bytes"]
+    );
+}
