@@ -2,8 +2,8 @@
 //!
 //! Most of the chapter's numbers are not criterion estimates: they are latency percentiles of a
 //! service under load, measured by benchkit's experiment runner and recorded as custom
-//! measurements under ids `group/function/case` whose case ends in the x value
-//! (`load/open/u50`: 50% of the capacity). Those experiments run first, in the `load` target
+//! measurements under ids `group/function/case`, each with the parameters the case list gives
+//! it (`load/open/u50` has `util = 50`: 50% of the capacity). Those experiments run first, in the `load` target
 //! below. The criterion groups after it time the deterministic parts that `instr.rs` counts:
 //! summarising latencies with an HDR histogram or by sorting, recording one latency, and the
 //! server's per-request work.
