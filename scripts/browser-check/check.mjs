@@ -19,6 +19,11 @@
 // The search index (searchindex[-hash].js or .json) must exist and be non-empty, and the file the
 // pages name in window.path_to_searchindex_js must load.
 //
+// Every page is also audited with axe-core (the pinned npm package) in mdBook's 'light' theme and
+// in its dark 'navy' theme (mdBook keeps the theme in localStorage 'mdbook-theme'): a violation of
+// impact serious or critical fails the page; moderate and minor ones are counted in the summary.
+// The summary prints the violations found, by theme, impact and rule (as "nodes on pages").
+//
 // With --screenshots DIR, each page is also captured full-page in mdBook's 'light' theme and in
 // its dark 'navy' theme, as DIR/<slug>-light.png and DIR/<slug>-dark.png.
 //
@@ -33,7 +38,13 @@ import { existsSync, mkdirSync, readdirSync, statSync, createReadStream } from '
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import process from 'node:process';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = require.resolve('axe-core/axe.min.js');
+const AXE_VERSION = require('axe-core/package.json').version;
+const AXE_FAILING = new Set(['serious', 'critical']);
 
 const EXCLUDED_FILES = new Set(['print.html', '404.html', 'toc.html']);
 const EXCLUDED_DIRS = new Set(['fonts', 'FontAwesome', 'css', 'js', 'node_modules']);
@@ -391,19 +402,98 @@ async function checkPage(ctx, root, origin, rel, reachable) {
   return { rel, problems: [...new Set(problems)], notes: [...notes], images: images.count, svgs: svgs.count, links };
 }
 
+/** A browser context whose pages open in mdBook theme `theme` (set before any page script). */
+async function themedContext(browser, theme, colorScheme) {
+  const ctx = await browser.newContext({ viewport: VIEWPORT, colorScheme });
+  await ctx.addInitScript((t) => {
+    try {
+      window.localStorage.setItem('mdbook-theme', t);
+    } catch {
+      // Pages without storage access keep the default theme.
+    }
+  }, theme);
+  return ctx;
+}
+
+/**
+ * Runs axe-core on every page in each theme. Returns the problems per page (serious and critical
+ * violations, with the theme) and every violation found, for the summary.
+ */
+async function auditPages(browser, origin, pages) {
+  const failures = new Map();
+  const found = []; // { theme, impact, rule, nodes, page }
+  for (const { name, theme, colorScheme } of THEMES) {
+    const ctx = await themedContext(browser, theme, colorScheme);
+    for (const rel of pages) {
+      const problems = [];
+      const page = await openPage(ctx, origin, problems, new Set());
+      try {
+        const url = `${origin}/${rel.split('/').map(encodeURIComponent).join('/')}`;
+        if (await navigate(page, url, problems)) {
+          const applied = await page.evaluate((t) => document.documentElement.classList.contains(t), theme);
+          if (!applied) problems.push(`theme '${theme}' was not applied`);
+          await page.addScriptTag({ path: AXE_SOURCE });
+          const violations = await page.evaluate(async () => {
+            const r = await window.axe.run(document, { resultTypes: ['violations'] });
+            return r.violations.map((v) => ({
+              rule: v.id,
+              impact: v.impact,
+              help: v.help,
+              targets: v.nodes.map((n) => n.target.join(' ')),
+            }));
+          });
+          for (const v of violations) {
+            found.push({ theme: name, impact: v.impact, rule: v.rule, nodes: v.targets.length, page: rel });
+            if (AXE_FAILING.has(v.impact)) {
+              const shown = v.targets.slice(0, 3).join(', ') + (v.targets.length > 3 ? ', ...' : '');
+              problems.push(`axe ${v.impact} ${v.rule} (${v.help}): ${v.targets.length} nodes: ${shown}`);
+            }
+          }
+        }
+      } catch (err) {
+        problems.push(`axe failed: ${err.message.split('\n')[0]}`);
+      } finally {
+        await page.close();
+      }
+      const all = problems.finish();
+      if (all.length) {
+        const list = failures.get(rel) ?? [];
+        list.push(...all.map((problem) => ({ theme: name, problem })));
+        failures.set(rel, list);
+      }
+    }
+    await ctx.close();
+  }
+  return { failures, found };
+}
+
+/** The axe summary: one line per theme, impact and rule. */
+function axeSummary(found) {
+  const groups = new Map();
+  for (const f of found) {
+    const key = `${f.theme}\t${f.impact}\t${f.rule}`;
+    const g = groups.get(key) ?? { nodes: 0, pages: new Set() };
+    g.nodes += f.nodes;
+    g.pages.add(f.page);
+    groups.set(key, g);
+  }
+  const order = { critical: 0, serious: 1, moderate: 2, minor: 3 };
+  const lines = [...groups]
+    .map(([key, g]) => {
+      const [theme, impact, rule] = key.split('\t');
+      return { theme, impact, rule, text: `axe ${theme} ${impact} ${rule}: ${g.nodes} nodes on ${g.pages.size} pages` };
+    })
+    .sort((a, b) => a.theme.localeCompare(b.theme) || order[a.impact] - order[b.impact] || a.rule.localeCompare(b.rule))
+    .map((l) => l.text);
+  return lines;
+}
+
 async function takeScreenshots(browser, origin, pages, dir) {
   mkdirSync(dir, { recursive: true });
   const failures = new Map();
   for (const { name, theme, colorScheme } of THEMES) {
-    const ctx = await browser.newContext({ viewport: VIEWPORT, colorScheme });
     // mdBook reads the theme from localStorage before it paints; set it before any page script.
-    await ctx.addInitScript((t) => {
-      try {
-        window.localStorage.setItem('mdbook-theme', t);
-      } catch {
-        // Pages without storage access keep the default theme.
-      }
-    }, theme);
+    const ctx = await themedContext(browser, theme, colorScheme);
     for (const rel of pages) {
       const problems = [];
       const page = await openPage(ctx, origin, problems, new Set());
@@ -531,10 +621,11 @@ async function main() {
       await ctx.close();
 
       const shotFailures = screenshots ? await takeScreenshots(browser, origin, allPages, screenshots) : new Map();
+      const audit = await auditPages(browser, origin, allPages);
       for (const rel of allPages) {
         const r = results.get(rel);
-        // The screenshot passes load each page again; list only what they add.
-        const themed = (shotFailures.get(rel) ?? [])
+        // The screenshot and audit passes load each page again; list only what they add.
+        const themed = [...(shotFailures.get(rel) ?? []), ...(audit.failures.get(rel) ?? [])]
           .filter(({ problem }) => !r.problems.includes(problem))
           .map(({ theme, problem }) => `${theme} theme: ${problem}`);
         const problems = [...r.problems, ...themed];
@@ -545,6 +636,9 @@ async function main() {
           report(false, `FAIL ${rel}: ${problems.join('; ')}`);
         }
       }
+      const summary = axeSummary(audit.found);
+      console.log(`axe-core ${AXE_VERSION}, themes ${THEMES.map((t) => t.theme).join(' and ')}: ${summary.length ? 'violations by theme, impact and rule:' : 'no violations'}`);
+      for (const line of summary) console.log(`  ${line}`);
     }
 
     const search = await checkSearchIndex(browser, root, origin);
