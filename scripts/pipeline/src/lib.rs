@@ -11,6 +11,7 @@ pub mod collect;
 pub mod decl;
 pub mod format;
 pub mod fsutil;
+pub mod labs;
 pub mod machine;
 pub mod plan;
 pub mod render;
