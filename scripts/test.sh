@@ -3,7 +3,7 @@
 #
 # Formatting, lints, the workspace's tests (pipeline unit and regression tests, every chapter's
 # correctness tests), instruction-count claims on freshly counted benchmarks, the workflow
-# linters, and a headless-browser check of the built book.
+# linters, the labs graded both ways, and a headless-browser check of the built book.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +23,10 @@ cargo test --workspace --quiet
 
 step "instruction-count claims on fresh callgrind runs"
 cargo run --quiet -p pipeline --bin book -- instr-check
+
+step "labs: every reference solution reaches its target, every starting code misses it"
+cargo run --quiet -p pipeline --bin lab -- grade --dir labs/solutions --expect pass --no-wall
+cargo run --quiet -p pipeline --bin lab -- grade --dir labs/starter --expect fail --no-wall
 
 step "workflows: actionlint and zizmor"
 actionlint

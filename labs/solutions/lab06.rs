@@ -1,22 +1,8 @@
 // Lab 6, reference solution: a structure of arrays. The masses a scan reads lie next to each
 // other, sixteen to a line; the other fields are kept, in their own arrays, for `get`.
 
-/// A particle as the simulation hands it over: one 64-byte record.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Particle {
-    /// Position.
-    pub position: [f32; 3],
-    /// Velocity.
-    pub velocity: [f32; 3],
-    /// Mass.
-    pub mass: f32,
-    /// Electric charge.
-    pub charge: f32,
-    /// Identifier.
-    pub id: u64,
-    /// A label.
-    pub tag: [u8; 24],
-}
+/// A particle as the simulation hands it over (one 64-byte record, shared by every version).
+pub use crate::work::Particle;
 
 /// Every particle of a simulation, one array per field that is scanned on its own.
 #[derive(Clone, Debug, Default)]

@@ -2,16 +2,8 @@
 // branch but its own, so the compiler inlines every area; the scene no longer allocates a box
 // per shape.
 
-/// A shape as a scene description lists it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Spec {
-    /// A circle of this radius.
-    Circle(f64),
-    /// A square of this side.
-    Square(f64),
-    /// A rectangle of this width and height.
-    Rect(f64, f64),
-}
+/// A shape as a scene description lists it (shared by every version).
+pub use crate::work::Spec;
 
 /// A scene of shapes, grouped by kind.
 #[derive(Default)]

@@ -183,7 +183,7 @@ pub fn lab05() -> Failures {
 pub fn lab06() -> Failures {
     let mut f = Vec::new();
     for len in [0usize, 1, 3, 1000] {
-        let ps = work::mine::lab06_particles(len, 0x1ab0_6002 + len as u64);
+        let ps = work::lab06_particles(len, 0x1ab0_6002 + len as u64);
         let stored = mine::lab06::Particles::new(&ps);
         expect(
             &mut f,
@@ -255,15 +255,8 @@ pub fn lab08() -> Failures {
 pub fn lab09() -> Failures {
     let mut f = Vec::new();
     for len in [0usize, 1, 2, 3, 100, work::LAB09_SHAPES] {
-        let specs = work::mine::lab09_scene(len, 0x1ab0_9002 + len as u64);
-        let exact: f64 = work::lab09_specs(len, 0x1ab0_9002 + len as u64)
-            .iter()
-            .map(|&(kind, a, b)| match kind {
-                0 => std::f64::consts::PI * a * a,
-                1 => a * a,
-                _ => a * b,
-            })
-            .sum();
+        let specs = work::lab09_specs(len, 0x1ab0_9002 + len as u64);
+        let exact: f64 = specs.iter().map(|s| s.area()).sum();
         let scene = mine::lab09::Scene::new(&specs);
         expect(
             &mut f,

@@ -87,12 +87,26 @@ pub fn lab05_matrices() -> (Vec<u32>, Vec<u32>) {
     ((0..(n * n) as u32).collect(), vec![0; n * n])
 }
 
-/// A particle's fields, in the order `Particle` declares them: position, velocity, mass,
-/// charge, id, tag.
-pub type Fields = ([f32; 3], [f32; 3], f32, f32, u64, [u8; 24]);
+/// Lab 6's particle, as the simulation hands it over: one 64-byte record. Every version of
+/// lab 6 stores these; only how it stores them is the lab's to change.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Particle {
+    /// Position.
+    pub position: [f32; 3],
+    /// Velocity.
+    pub velocity: [f32; 3],
+    /// Mass.
+    pub mass: f32,
+    /// Electric charge.
+    pub charge: f32,
+    /// Identifier.
+    pub id: u64,
+    /// A label.
+    pub tag: [u8; 24],
+}
 
-/// Lab 6's particles, as plain fields for any version's `Particle`.
-pub fn lab06_fields(len: usize, seed: u64) -> Vec<Fields> {
+/// Lab 6's particles.
+pub fn lab06_particles(len: usize, seed: u64) -> Vec<Particle> {
     let mut rng = Rng::new(seed);
     (0..len)
         .map(|i| {
@@ -103,7 +117,14 @@ pub fn lab06_fields(len: usize, seed: u64) -> Vec<Fields> {
             let charge = f() - 0.5;
             let mut tag = [0u8; 24];
             tag[..8].copy_from_slice(&(i as u64).to_le_bytes());
-            (position, velocity, mass, charge, i as u64, tag)
+            Particle {
+                position,
+                velocity,
+                mass,
+                charge,
+                id: i as u64,
+                tag,
+            }
         })
         .collect()
 }
@@ -124,15 +145,41 @@ pub fn lab08_values() -> Vec<f32> {
     inputs::random_f32s(LAB08_VALUES, 0x1ab0_8001)
 }
 
-/// Lab 9's shapes in a random order of kinds, as `(kind, a, b)` for any version's `Spec`.
-pub fn lab09_specs(len: usize, seed: u64) -> Vec<(u8, f64, f64)> {
+/// Lab 9's shape, as a scene description lists it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Spec {
+    /// A circle of this radius.
+    Circle(f64),
+    /// A square of this side.
+    Square(f64),
+    /// A rectangle of this width and height.
+    Rect(f64, f64),
+}
+
+impl Spec {
+    /// Its area, computed plainly.
+    pub fn area(self) -> f64 {
+        match self {
+            Spec::Circle(r) => std::f64::consts::PI * r * r,
+            Spec::Square(s) => s * s,
+            Spec::Rect(w, h) => w * h,
+        }
+    }
+}
+
+/// Lab 9's shapes, in a random order of kinds.
+pub fn lab09_specs(len: usize, seed: u64) -> Vec<Spec> {
     let mut rng = Rng::new(seed);
     (0..len)
         .map(|_| {
-            let kind = rng.below(3) as u8;
+            let kind = rng.below(3);
             let a = 1.0 + f64::from(rng.next_f32());
             let b = 1.0 + f64::from(rng.next_f32());
-            (kind, a, b)
+            match kind {
+                0 => Spec::Circle(a),
+                1 => Spec::Square(a),
+                _ => Spec::Rect(a, b),
+            }
         })
         .collect()
 }
@@ -198,20 +245,6 @@ macro_rules! runs {
             pub fn lab06_prepare() -> imp::lab06::Particles {
                 imp::lab06::Particles::new(&lab06_particles(LAB06_PARTICLES, 0x1ab0_6001))
             }
-            /// Lab 6's particles as records of this module's type.
-            pub fn lab06_particles(len: usize, seed: u64) -> Vec<imp::lab06::Particle> {
-                lab06_fields(len, seed)
-                    .into_iter()
-                    .map(|(position, velocity, mass, charge, id, tag)| imp::lab06::Particle {
-                        position,
-                        velocity,
-                        mass,
-                        charge,
-                        id,
-                        tag,
-                    })
-                    .collect()
-            }
             /// Lab 6's measured call.
             pub fn lab06_run(p: &mut imp::lab06::Particles) -> usize {
                 p.count_heavier(LAB06_THRESHOLD)
@@ -234,18 +267,7 @@ macro_rules! runs {
             }
             /// Lab 9's scene.
             pub fn lab09_prepare() -> imp::lab09::Scene {
-                imp::lab09::Scene::new(&lab09_scene(LAB09_SHAPES, 0x1ab0_9001))
-            }
-            /// Lab 9's shapes as this module's `Spec`.
-            pub fn lab09_scene(len: usize, seed: u64) -> Vec<imp::lab09::Spec> {
-                lab09_specs(len, seed)
-                    .into_iter()
-                    .map(|(kind, a, b)| match kind {
-                        0 => imp::lab09::Spec::Circle(a),
-                        1 => imp::lab09::Spec::Square(a),
-                        _ => imp::lab09::Spec::Rect(a, b),
-                    })
-                    .collect()
+                imp::lab09::Scene::new(&lab09_specs(LAB09_SHAPES, 0x1ab0_9001))
             }
             /// Lab 9's measured call.
             pub fn lab09_run(scene: &mut imp::lab09::Scene) -> f64 {

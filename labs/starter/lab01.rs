@@ -1,19 +1,20 @@
 // Lab 1, methodology: a bootstrap interval of the median.
 //
-// Chapter 1 judges every wall-clock claim on a bootstrap interval: resample the measurements
-// with replacement, take the median of each resample, and read the interval off the spread of
-// those medians. This version is right and slow. Make it cheaper without changing a single
-// number it returns; the grader counts its instructions under callgrind.
+// Chapter 1 judges every wall-clock claim on a bootstrap interval: resample the
+// measurements with replacement, take the median of each resample, and read the
+// interval off the spread of those medians. This version is right and slow. Make it
+// cheaper without changing a single number it returns; the grader counts its
+// instructions under callgrind.
 
 use inputs::Rng;
 
 /// The 95% bootstrap interval of the median of `samples`.
 ///
-/// `resamples` times, it draws `samples.len()` values with replacement, the index of each draw
-/// being `rng.below(n)`, in order, and takes the median of the draw (the mean of the two middle
-/// values when the count is even). The interval is the 2.5th and the 97.5th percentile, by
-/// nearest rank, of those medians. Draw exactly as this code does, so that every version returns
-/// the same interval for the same generator.
+/// `resamples` times, it draws `samples.len()` values with replacement, the index of
+/// each draw being `rng.below(n)`, in order, and takes the median of the draw (the mean
+/// of the two middle values when the count is even). The interval is the 2.5th and the
+/// 97.5th percentile, by nearest rank, of those medians. Draw exactly as this code
+/// does, so that every version returns the same interval for the same generator.
 ///
 /// # Panics
 ///

@@ -1,9 +1,10 @@
 // Lab 4, latency: a recorder whose cost does not grow with what it has seen.
 //
-// A load generator records one latency per request and asks for percentiles while it runs.
-// This recorder keeps every value and sorts a copy for each question, so recording costs
-// memory without bound and every percentile costs a sort. Chapter 4's HDR histograms answer
-// within a fixed relative error from a fixed number of buckets: build one.
+// A load generator records one latency per request and asks for percentiles while it
+// runs. This recorder keeps every value and sorts a copy for each question, so
+// recording costs memory without bound and every percentile costs a sort. Chapter 4's
+// HDR histograms answer within a fixed relative error from a fixed number of buckets:
+// build one.
 
 /// Records latencies, in nanoseconds, and answers percentiles.
 #[derive(Clone, Debug, Default)]
@@ -27,9 +28,10 @@ impl Recorder {
         self.values.len() as u64
     }
 
-    /// The latency at quantile `q` (`0 < q <= 1`) by nearest rank: the smallest recorded value
-    /// that at least `q` of all recorded values do not exceed. An answer within 1% of it (in
-    /// relative terms) is exact enough. Zero when nothing was recorded.
+    /// The latency at quantile `q` (`0 < q <= 1`) by nearest rank: the smallest
+    /// recorded value that at least `q` of all recorded values do not exceed. An answer
+    /// within 1% of it (in relative terms) is exact enough. Zero when nothing was
+    /// recorded.
     pub fn quantile(&self, q: f64) -> u64 {
         if self.values.is_empty() {
             return 0;

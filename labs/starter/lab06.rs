@@ -1,26 +1,13 @@
 // Lab 6, layout: store what a scan reads together.
 //
-// `count_heavier` reads one field of every particle, and each particle is a whole cache line,
-// so every particle costs a line from memory for four bytes of use. Chapter 6 changes the
-// layout, not the loop. Keep `Particle` and the methods of `Particles` as they are; change how
-// `Particles` stores them. The grader counts simulated L1 data-cache read misses per particle.
+// `count_heavier` reads one field of every particle, and each particle is a whole cache
+// line, so every particle costs a line from memory for four bytes of use. Chapter 6
+// changes the layout, not the loop. Keep `Particle` and the methods of `Particles` as
+// they are; change how `Particles` stores them. The grader counts simulated L1
+// data-cache read misses per particle.
 
-/// A particle as the simulation hands it over: one 64-byte record.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Particle {
-    /// Position.
-    pub position: [f32; 3],
-    /// Velocity.
-    pub velocity: [f32; 3],
-    /// Mass.
-    pub mass: f32,
-    /// Electric charge.
-    pub charge: f32,
-    /// Identifier.
-    pub id: u64,
-    /// A label.
-    pub tag: [u8; 24],
-}
+/// A particle as the simulation hands it over (one 64-byte record, shared by every version).
+pub use crate::work::Particle;
 
 /// Every particle of a simulation.
 #[derive(Clone, Debug, Default)]

@@ -31,6 +31,8 @@ pub struct Labs {
 pub struct Lab {
     /// `labNN`: its file is `labNN.rs`.
     pub id: String,
+    /// One unit of its work (an element, a particle), as the probe names it.
+    pub unit: String,
     /// The chapter it practises, as its page is named (`ch05-caches`).
     pub chapter: String,
     /// A title.
@@ -94,10 +96,11 @@ impl Target {
     }
 
     fn show(self) -> String {
+        // A target is written in labs/labs.toml; it is shown as written there.
         match self {
-            Target::AtMost(v) => format!("≤ {}", num(v)),
-            Target::AtLeast(v) => format!("≥ {}", num(v)),
-            Target::Between(lo, hi) => format!("between {} and {}", num(lo), num(hi)),
+            Target::AtMost(v) => format!("≤ {v}"),
+            Target::AtLeast(v) => format!("≥ {v}"),
+            Target::Between(lo, hi) => format!("between {lo} and {hi}"),
         }
     }
 }
@@ -238,31 +241,38 @@ pub fn anchor(heading: &str) -> String {
         .collect()
 }
 
-/// The table of labs the book shows (`src/generated/labs.md`).
+/// The list of labs the book's labs page shows: what each teaches, what it needs, how long it
+/// takes and what it is graded on.
 pub fn table(labs: &Labs) -> String {
-    let mut s = String::from(
-        "| Lab | Practises | Teaches | Graded on | Target | Before | Time |\n|---|---|---|---|---|---|---|\n",
-    );
+    let mut s = String::new();
     for lab in &labs.lab {
-        let n = lab.id.trim_start_matches("lab");
+        let n = lab.id.trim_start_matches("lab").trim_start_matches('0');
         let ch = lab.chapter.split('-').next().unwrap_or(&lab.chapter);
         let _ = writeln!(
             s,
-            "| [{}. {}](labs/{}.md) | [chapter {}](../{}.md#{}) | {} | {} | {} | {} | {} min |",
-            n.trim_start_matches('0'),
+            "{n}. **[{}](labs/{}.md)**, practising [chapter {}]({}.md#{}). {} *Prerequisites:* {} *Expected time:* {} minutes. *Graded on* {}; *target* {}.\n",
             lab.title,
             lab.id,
             ch.trim_start_matches("ch").trim_start_matches('0'),
             lab.chapter,
             lab.section,
             lab.teaches,
-            lab.measure("unit of work"),
-            lab.target().map(Target::show).unwrap_or_default(),
             lab.prerequisites,
-            lab.minutes
+            lab.minutes,
+            lab.measure(&lab.unit),
+            lab.target().map(Target::show).unwrap_or_default()
         );
     }
     s
+}
+
+/// A lab's page line that states what it is graded on and its target.
+pub fn target_line(lab: &Lab) -> String {
+    format!(
+        "**Graded on** {} under callgrind; **target** {}.",
+        lab.measure(&lab.unit),
+        lab.target().map(Target::show).unwrap_or_default()
+    )
 }
 
 /// What grading one lab of one submission found.
@@ -426,6 +436,12 @@ fn grade_one(
         .get(id)
         .cloned()
         .with_context(|| format!("the probe reported no units for {id}"))?;
+    if unit != lab.unit {
+        bail!(
+            "labs/labs.toml names the unit of {id} `{}`, and labs/benches/probe.rs `{unit}`: make them agree",
+            lab.unit
+        );
+    }
     let mine = sum("mine")?;
     let start = sum("start")?;
     let value_of = |x: f64| -> Result<f64> {

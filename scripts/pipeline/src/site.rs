@@ -87,7 +87,13 @@ pub struct GeneratedIncludes {
     pub redirect: bool,
     /// The book's `src/`.
     pub src: PathBuf,
+    /// Directives a page may use and what each expands to (the labs' table and targets, from
+    /// `labs/labs.toml`); a page that uses one not listed stops the build.
+    pub directives: Vec<(String, String)>,
 }
+
+/// The prefix of every directive [`GeneratedIncludes`] expands itself.
+const DIRECTIVE: &str = "{{#lab";
 
 impl GeneratedIncludes {
     /// The name mdBook knows it by (`[preprocessor.measured]`).
@@ -112,6 +118,16 @@ impl Preprocessor for GeneratedIncludes {
                 ch.content = redirect_includes(&ch.content, &self.generated);
             }
             let page = ch.source_path.clone().unwrap_or_default();
+            for (directive, text) in &self.directives {
+                ch.content = ch.content.replace(directive.as_str(), text);
+            }
+            if let Some(i) = ch.content.find(DIRECTIVE) {
+                let bad: String = ch.content[i..].chars().take_while(|&c| c != '}').collect();
+                problems.push(format!(
+                    "src/{} uses `{bad}}}}}`, which is not a directive of this book (`{{{{#labs-table}}}}`, `{{{{#lab-target labNN}}}}` with a lab of labs/labs.toml)",
+                    page.display()
+                ));
+            }
             let dir = self
                 .src
                 .join(&page)
@@ -208,10 +224,22 @@ pub fn build(ws: &Workspace, generated: &Path) -> Result<()> {
         .map_err(|e| anyhow!("cannot configure the book's preprocessor: {e:#}"))?;
     let mut md = MDBook::load_with_config(&ws.root, config)
         .map_err(|e| anyhow!("cannot load the book from {}: {e:#}", ws.root.display()))?;
+    let mut directives = Vec::new();
+    if ws.root.join("labs/labs.toml").is_file() {
+        let labs = crate::labs::Labs::load(ws)?;
+        directives.push(("{{#labs-table}}".to_string(), crate::labs::table(&labs)));
+        for lab in &labs.lab {
+            directives.push((
+                format!("{{{{#lab-target {}}}}}", lab.id),
+                crate::labs::target_line(lab),
+            ));
+        }
+    }
     md.with_preprocessor(GeneratedIncludes {
         generated: generated.to_path_buf(),
         redirect: generated != ws.committed_generated(),
         src: ws.root.join("src"),
+        directives,
     });
     md.build()
         .map_err(|e| anyhow!("mdBook failed to build the book: {e:#}"))?;
