@@ -254,6 +254,14 @@ fn every_new_figure_kind_renders_from_the_fixture() {
     for id in ["threads", "eight", "nines", "cdf", "pareto", "bars", "skew"] {
         let svg = get(&format!("{id}.md"));
         assert!(svg.contains("<svg class=\"bench-svg\""), "{id}");
+        // Named and described for assistive technology, with the plotted numbers under it.
+        assert!(
+            svg.contains(&format!("aria-labelledby=\"ch90-{id}-title\""))
+                && svg.contains(&format!("<desc id=\"ch90-{id}-desc\">A "))
+                && svg.contains("<summary>The numbers behind this figure</summary>")
+                && svg.contains("<tbody>\n<tr><td>"),
+            "{id}: {svg}"
+        );
         assert!(!svg.contains("NaN") && !svg.contains("inf"), "{id}: {svg}");
     }
     let eight = get("eight.md");

@@ -753,9 +753,21 @@ fn artifacts_render_as_a_flame_graph_and_listings_and_survive_their_file() {
     let rendered = render(&ws, &Source::Reference).unwrap();
     let flame = rendered_file(&rendered, "ch99/flame.md");
     assert!(
-        flame.contains("<img class=\"flamegraph\"")
+        flame.contains("<img class=\"flamegraph flamegraph-light\"")
+            && flame.contains("<img class=\"flamegraph flamegraph-dark\"")
             && flame.contains("data:image/svg+xml;base64,")
             && flame.contains("Measured on"),
+        "{flame}"
+    );
+    // Its text alternative and numbers: the samples per function, from the same stacks.
+    assert!(
+        flame.contains("aria-describedby=\"ch99-flame-desc\"")
+            && flame
+                .contains("<p id=\"ch99-flame-desc\">A flame graph of 100 samples of 3 functions")
+            && flame
+                .contains("<tr><td>main</td><td>100</td><td>100%</td><td>10</td><td>10%</td></tr>")
+            && flame
+                .contains("<tr><td>sort</td><td>60</td><td>60%</td><td>60</td><td>60%</td></tr>"),
         "{flame}"
     );
     // The same stacks give the same bytes: the page is reproducible.

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use crate::claims::{Outcome, Verdict, format_ratio};
 use crate::format::{self, html, html_inline};
-use crate::plan::{Cell, Plan, PlannedListing, PlannedTable};
+use crate::plan::{Body, Cell, Plan, PlannedListing, PlannedTable};
 use crate::results::Results;
 use crate::workspace::Chapter;
 
@@ -26,12 +26,20 @@ pub fn chapter(
     let prov = provenance(results, results_file);
     let mut out = vec![(dir.join("setup.md"), setup_box(ch, results, results_file))];
     for f in &plan.figures {
-        let body = plot::figure(f);
+        let anchor = format!("{}-{}", ch.package, f.id);
+        let described = plot::describe::figure(f);
+        let body = plot::figure(f, &anchor, &described.summary);
+        // An inline SVG carries its description in its own `<desc>`; an image points at the
+        // paragraph below.
+        let desc_id = match f.body {
+            Body::Flamegraph(_) => format!(" id=\"{anchor}-desc\""),
+            _ => String::new(),
+        };
         let html = format!(
-            "<figure class=\"bench-figure\" id=\"{pkg}-{id}\">\n{body}\n<figcaption><strong>{title}.</strong> {prov}</figcaption>\n</figure>\n",
-            pkg = ch.package,
-            id = f.id,
+            "<figure class=\"bench-figure\" id=\"{anchor}\">\n{body}\n<figcaption><strong>{title}.</strong> {prov}\n<details class=\"figure-data\">\n<summary>The numbers behind this figure</summary>\n<p{desc_id}>{summary}</p>\n{table}\n</details>\n</figcaption>\n</figure>\n",
             title = html_inline(&f.title),
+            summary = html(&described.summary),
+            table = html_table(&described.table.0, &described.table.1),
         );
         out.push((dir.join(format!("{}.md", f.id)), html));
     }
@@ -67,6 +75,24 @@ pub fn chapter(
         out.push((dir.join("claims.md"), claims_table(&plan.claims, &prov)));
     }
     out
+}
+
+/// A table as HTML (for inside an HTML block, where Markdown tables are not read), in a
+/// wrapper that scrolls sideways when it is wider than the page; one line per row.
+fn html_table(head: &[String], rows: &[Vec<String>]) -> String {
+    let mut s = String::from("<div class=\"table-wrapper\"><table>\n<thead><tr>");
+    for h in head {
+        s += &format!("<th scope=\"col\">{}</th>", html(h));
+    }
+    s += "</tr></thead>\n<tbody>\n";
+    for r in rows {
+        s += "<tr>";
+        for c in r {
+            s += &format!("<td>{}</td>", html(c));
+        }
+        s += "</tr>\n";
+    }
+    s + "</tbody>\n</table></div>"
 }
 
 /// One line: where, with what, in which mode, when, from which commit and file.

@@ -6,17 +6,24 @@ use super::{Key, PALETTE, SIZE, err, mesh, with_legend};
 use crate::format;
 use crate::plan::HistPlot;
 
-/// Draws `p` into `buf` as SVG.
-pub(super) fn draw(p: &HistPlot, buf: &mut String) -> Result<(), String> {
+/// The bins the histogram draws: the smallest and largest sample, the bins' width (the first
+/// starts at the smallest sample), and the count of samples in each.
+pub(super) fn bins(p: &HistPlot) -> (f64, f64, f64, Vec<u32>) {
     let lo = p.samples.iter().copied().fold(f64::MAX, f64::min);
     let hi = p.samples.iter().copied().fold(f64::MIN, f64::max);
-    let bins = p.bins;
+    let bins = p.bins.max(1);
     let width = ((hi - lo) / bins as f64).max(hi.abs() * 1e-9 + f64::MIN_POSITIVE);
     let mut counts = vec![0u32; bins];
     for x in &p.samples {
         let b = (((x - lo) / width) as usize).min(bins - 1);
         counts[b] += 1;
     }
+    (lo, hi, width, counts)
+}
+
+/// Draws `p` into `buf` as SVG.
+pub(super) fn draw(p: &HistPlot, buf: &mut String) -> Result<(), String> {
+    let (lo, hi, width, counts) = bins(p);
     let ymax = f64::from(*counts.iter().max().unwrap_or(&1)) * 1.15;
     let root = SVGBackend::with_string(buf, SIZE).into_drawing_area();
     let colour = PALETTE[1];

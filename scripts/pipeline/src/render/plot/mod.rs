@@ -2,6 +2,7 @@
 //! kind.
 
 mod bars;
+pub(super) mod describe;
 mod flamegraph;
 mod histogram;
 mod lines;
@@ -130,11 +131,13 @@ where
     Ok(())
 }
 
-/// The figure's markup: an inline SVG, or an image for a flame graph.
-pub(super) fn figure(f: &PlannedFigure) -> String {
+/// The figure's markup: an inline SVG, or images for a flame graph. `anchor` is the figure's
+/// element id; the drawing is named by `<anchor>-title` and described by `<anchor>-desc`
+/// (`summary`, the text alternative).
+pub(super) fn figure(f: &PlannedFigure, anchor: &str, summary: &str) -> String {
     let mut buf = String::new();
     let drawn = match &f.body {
-        Body::Flamegraph(stacks) => return flamegraph::img(&f.title, stacks),
+        Body::Flamegraph(stacks) => return flamegraph::img(&f.title, stacks, anchor),
         Body::Lines(p) => lines::draw(p, &mut buf),
         Body::Scatter(p) => scatter::draw(p, &mut buf),
         Body::Bars(p) => bars::draw(p, &mut buf),
@@ -148,21 +151,34 @@ pub(super) fn figure(f: &PlannedFigure) -> String {
             html(&e)
         );
     }
-    theme_svg(&buf, &f.title)
+    theme_svg(&buf, &f.title, anchor, summary)
 }
 
 /// Makes plotters' output follow the page: black becomes the text colour, the size scales
-/// with the column, the figure gets an accessible name, and blank lines (which would end an
-/// HTML block in Markdown) go.
-fn theme_svg(svg: &str, title: &str) -> String {
+/// with the column, the figure gets its title and description (`<title>` and `<desc>`, which
+/// name and describe it to assistive technology), and blank lines (which would end an HTML
+/// block in Markdown) go.
+fn theme_svg(svg: &str, title: &str, anchor: &str, summary: &str) -> String {
     let svg = svg
         .replace("#000000", "currentColor")
         .replace("#000", "currentColor");
+    let open = svg
+        .find("<svg ")
+        .and_then(|i| svg[i..].find('>').map(|j| i + j + 1));
+    let svg = match open {
+        Some(end) => format!(
+            "{}\n<title id=\"{anchor}-title\">{}</title>\n<desc id=\"{anchor}-desc\">{}</desc>{}",
+            &svg[..end],
+            html(title),
+            html(summary),
+            &svg[end..]
+        ),
+        None => svg,
+    };
     let svg = svg.replacen(
         "<svg ",
         &format!(
-            "<svg class=\"bench-svg\" role=\"img\" aria-label=\"{}\" ",
-            html(title)
+            "<svg class=\"bench-svg\" role=\"img\" aria-labelledby=\"{anchor}-title\" aria-describedby=\"{anchor}-desc\" "
         ),
         1,
     );
