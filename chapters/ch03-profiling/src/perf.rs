@@ -250,13 +250,18 @@ pub struct Counter {
 /// # Errors
 /// An [`OpenError`] saying whether the event does not exist here or is not permitted.
 pub fn open(event: Event) -> Result<Counter, OpenError> {
+    open_with(event, open_attr)
+}
+
+/// [`open`], with the system call made by `open_attr`: the fallback is tested with an opener
+/// that refuses kernel-mode events, as an unprivileged process meets it. The counter of the
+/// retry is returned as it is: its attribute already says it counts user mode only.
+fn open_with(
+    event: Event,
+    open_attr: impl Fn(Event, &PerfEventAttr) -> Result<Counter, OpenError>,
+) -> Result<Counter, OpenError> {
     match open_attr(event, &event.attr(false)) {
-        Err(e) if e.kind == OpenErrorKind::Denied => {
-            open_attr(event, &event.attr(true)).map(|c| Counter {
-                user_only: true,
-                ..c
-            })
-        }
+        Err(e) if e.kind == OpenErrorKind::Denied => open_attr(event, &event.attr(true)),
         r => r,
     }
 }
@@ -486,5 +491,70 @@ pub fn errno_name(errno: i32) -> &'static str {
         libc::ENOSYS => "ENOSYS",
         0 => "no perf_event_open",
         _ => "other errno",
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    /// An opener that behaves as the kernel does for an unprivileged process with
+    /// `perf_event_paranoid` of 2: kernel-mode counting is refused, user-mode counting is
+    /// granted (a descriptor of /dev/null stands in for the counter).
+    fn unprivileged(event: Event, attr: &PerfEventAttr) -> Result<Counter, OpenError> {
+        if attr.flags & FLAG_EXCLUDE_KERNEL == 0 {
+            return Err(OpenError {
+                event,
+                kind: OpenErrorKind::Denied,
+                errno: libc::EACCES,
+            });
+        }
+        // SAFETY: the path is a NUL-terminated string that lives for the call.
+        let fd = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+        assert!(fd >= 0, "cannot open /dev/null");
+        Ok(Counter {
+            fd,
+            event,
+            user_only: true,
+        })
+    }
+
+    fn is_open(fd: libc::c_int) -> bool {
+        // SAFETY: F_GETFD reads a descriptor's flags and touches no memory; an fd that is not
+        // open gives -1 (EBADF).
+        unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
+    }
+
+    #[test]
+    fn the_user_only_fallback_returns_a_counter_whose_descriptor_is_still_open() {
+        let c = open_with(Event::TaskClock, unprivileged).expect("the retry is granted");
+        assert!(c.user_only, "the retry counts user mode only");
+        assert!(
+            is_open(c.fd),
+            "the counter returned by the fallback must own an open descriptor, not a copy of one already closed"
+        );
+    }
+
+    #[test]
+    fn a_counter_that_opens_at_once_is_not_retried_and_a_refusal_of_both_is_returned() {
+        let calls = std::cell::Cell::new(0);
+        let granted = |event: Event, attr: &PerfEventAttr| {
+            calls.set(calls.get() + 1);
+            let mut c = unprivileged(event, &Event::TaskClock.attr(true))?;
+            c.user_only = attr.flags & FLAG_EXCLUDE_KERNEL != 0;
+            Ok(c)
+        };
+        let c = open_with(Event::TaskClock, granted).expect("granted");
+        assert_eq!(calls.get(), 1);
+        assert!(!c.user_only);
+        let refused = |event: Event, _: &PerfEventAttr| -> Result<Counter, OpenError> {
+            Err(OpenError {
+                event,
+                kind: OpenErrorKind::Denied,
+                errno: libc::EACCES,
+            })
+        };
+        let e = open_with(Event::TaskClock, refused).expect_err("refused twice");
+        assert_eq!(e.kind, OpenErrorKind::Denied);
     }
 }
