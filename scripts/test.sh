@@ -36,4 +36,13 @@ step "book from saved results, checked in headless Chromium"
 cargo run --quiet -p pipeline --bin book -- build
 node scripts/browser-check/check.mjs book
 
+step "PDF and EPUB from saved results; the EPUB validated by epubcheck"
+cargo run --quiet -p pipeline --bin book -- offline
+# Debian's /usr/bin/epubcheck is the jar itself, which runs only where binfmt knows jars.
+if [[ -f /usr/share/java/epubcheck.jar ]]; then
+    java -jar /usr/share/java/epubcheck.jar book/book.epub
+else
+    epubcheck book/book.epub
+fi
+
 step "all checks passed"

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod collect;
 pub mod decl;
 pub mod format;
+pub mod formats;
 pub mod fsutil;
 pub mod labs;
 pub mod machine;

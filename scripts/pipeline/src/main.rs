@@ -38,8 +38,9 @@ struct Args {
     results: Option<PathBuf>,
 }
 
-const AFTER: &str =
-    "Stages run in this order: measure (run and collect) -> render -> check -> build.";
+const AFTER: &str = "Stages run in this order: measure (run and collect) -> render -> check -> build. \
+pdf, epub and offline build the book from saved results and then make book/book.pdf, \
+book/book.epub or both (scripts/setup.sh docs installs their tools).";
 
 /// A stage of the pipeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -54,6 +55,12 @@ enum Stage {
     Check,
     /// Render from saved results and build the HTML book into book/, without benchmarking.
     Build,
+    /// As `build`, then print the book to book/book.pdf (headless Chromium).
+    Pdf,
+    /// As `build`, then convert the book to book/book.epub (pandoc).
+    Epub,
+    /// As `build`, then make both book/book.pdf and book/book.epub.
+    Offline,
     /// Count instructions afresh (gungraun harness only) and enforce the instruction-count
     /// claims on those counts; the test suite runs this.
     InstrCheck,
@@ -159,6 +166,24 @@ fn main_inner() -> Result<()> {
         "built the book into book/ in {:.2} s",
         t_build.elapsed().as_secs_f64()
     );
+    if matches!(args.stage, Stage::Pdf | Stage::Offline) {
+        let t_pdf = Instant::now();
+        let out = pipeline::formats::pdf(&ws)?;
+        eprintln!(
+            "printed {} in {:.1} s",
+            ws.rel(&out),
+            t_pdf.elapsed().as_secs_f64()
+        );
+    }
+    if matches!(args.stage, Stage::Epub | Stage::Offline) {
+        let t_epub = Instant::now();
+        let out = pipeline::formats::epub(&ws)?;
+        eprintln!(
+            "wrote {} in {:.1} s",
+            ws.rel(&out),
+            t_epub.elapsed().as_secs_f64()
+        );
+    }
     eprintln!(
         "done in {:.1} s; open book/index.html",
         t.elapsed().as_secs_f64()
