@@ -15,7 +15,7 @@
 //                     and DIR/figures/: every inline SVG figure as a file of its own (with its
 //                     title and description as the image's text alternative), the flame graph's
 //                     light drawing as a file, every expandable block (a figure's numbers, an
-//                     answer) opened into plain text, and the screen-only parts (hidden lines of
+//                     answer) opened into plain text (a figure's numbers after the figure), and the screen-only parts (hidden lines of
 //                     code, buttons) left out.
 //
 // The browser is /usr/bin/chromium, or BROWSER_CHECK_CHROMIUM. Exit status 1 on failure, 2 on
@@ -201,6 +201,10 @@ async function epubSource(browser, file, dir) {
           }
         }
         d.replaceWith(div);
+        // A figure's numbers follow the figure rather than sit in its caption (pandoc reads a
+        // caption as one line of text).
+        const fig = div.closest('figure');
+        if (fig) fig.after(div);
       });
       return { html: main.innerHTML, figures };
     });
