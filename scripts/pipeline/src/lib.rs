@@ -14,6 +14,7 @@ pub mod formats;
 pub mod fsutil;
 pub mod labs;
 pub mod machine;
+pub mod machines;
 pub mod plan;
 pub mod render;
 pub mod results;

@@ -67,6 +67,9 @@ enum Stage {
     /// Attach the chapters' case lists (parameters, one-sided cases) to their saved results,
     /// without measuring (results/local/, or results/reference/ with --reference).
     AdoptCases,
+    /// Pack this machine's results (results/local/) for contribution: one archive in
+    /// target/book-pack/ that unpacks to results/machines/<machine-id>/, and its SHA-256.
+    Pack,
 }
 
 /// The run mode as the command line names it.
@@ -126,6 +129,10 @@ fn main_inner() -> Result<()> {
         anyhow::bail!(
             "--saved applies to the `all` stage only (the other stages never benchmark, except `measure`)"
         );
+    }
+    if args.stage == Stage::Pack {
+        pipeline::machines::pack(&ws)?;
+        return Ok(());
     }
     if args.stage == Stage::AdoptCases {
         return pipeline::adopt_cases(&ws, &ws.select(&args.chapters)?, &results_out);

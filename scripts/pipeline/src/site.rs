@@ -92,8 +92,8 @@ pub struct GeneratedIncludes {
     pub directives: Vec<(String, String)>,
 }
 
-/// The prefix of every directive [`GeneratedIncludes`] expands itself.
-const DIRECTIVE: &str = "{{#lab";
+/// The prefixes of the directives [`GeneratedIncludes`] expands itself.
+const DIRECTIVES: [&str; 2] = ["{{#lab", "{{#machines"];
 
 impl GeneratedIncludes {
     /// The name mdBook knows it by (`[preprocessor.measured]`).
@@ -121,10 +121,10 @@ impl Preprocessor for GeneratedIncludes {
             for (directive, text) in &self.directives {
                 ch.content = ch.content.replace(directive.as_str(), text);
             }
-            if let Some(i) = ch.content.find(DIRECTIVE) {
+            if let Some(i) = DIRECTIVES.iter().filter_map(|d| ch.content.find(d)).min() {
                 let bad: String = ch.content[i..].chars().take_while(|&c| c != '}').collect();
                 problems.push(format!(
-                    "src/{} uses `{bad}}}}}`, which is not a directive of this book (`{{{{#labs-table}}}}`, `{{{{#lab-target labNN}}}}` with a lab of labs/labs.toml)",
+                    "src/{} uses `{bad}}}}}`, which is not a directive of this book (`{{{{#labs-table}}}}`, `{{{{#lab-target labNN}}}}` with a lab of labs/labs.toml, `{{{{#machines}}}}`)",
                     page.display()
                 ));
             }
@@ -235,6 +235,15 @@ pub fn build(ws: &Workspace, generated: &Path) -> Result<()> {
             ));
         }
     }
+    let chapters: Vec<(String, String)> = ws
+        .chapters()?
+        .into_iter()
+        .map(|c| (c.package, c.dir_name))
+        .collect();
+    directives.push((
+        "{{#machines}}".to_string(),
+        crate::machines::page(&crate::machines::runs(ws)?, &chapters),
+    ));
     md.with_preprocessor(GeneratedIncludes {
         generated: generated.to_path_buf(),
         redirect: generated != ws.committed_generated(),

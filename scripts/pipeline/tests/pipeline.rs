@@ -1117,3 +1117,87 @@ fn the_command_line_refuses_an_empty_chapter_list_and_results_with_reference() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("a chapter name is empty"));
 }
+
+/// A second machine's results for the fixture chapter: another CPU, on which the unstable
+/// sort counts more instructions than the stable one, so the fixture's claim fails there.
+fn other_machine_results() -> Results {
+    let mut r = fixture_results();
+    r.machine.id = "x86_64-other-cpu-f1m1-8cpu".into();
+    r.machine.cpu_model = "Other CPU".into();
+    r.machine.logical_cpus = 8;
+    let stable = r.benchmarks["compare/sort/stable"].instr.as_ref().unwrap()["Ir"];
+    r.benchmarks
+        .get_mut("compare/sort/unstable")
+        .unwrap()
+        .instr
+        .as_mut()
+        .unwrap()
+        .insert("Ir".into(), stable * 2.0);
+    r
+}
+
+#[test]
+fn the_machines_page_shows_every_machine_claim_by_claim() {
+    let (d, ws) = temp_workspace(DECL);
+    let machines = d.path().join("results/machines");
+    std::fs::create_dir_all(&machines).unwrap();
+    // The reference machine's folder is a link to results/reference/, as in the repository.
+    std::os::unix::fs::symlink("../reference", machines.join("x86_64-test-machine-2cpu")).unwrap();
+    other_machine_results()
+        .save(&machines.join("x86_64-other-cpu-f1m1-8cpu/ch99.json"))
+        .unwrap();
+    let runs = pipeline::machines::runs(&ws).unwrap();
+    let labels: Vec<&str> = runs.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "x86_64-test-machine-2cpu (reference)",
+            "x86_64-other-cpu-f1m1-8cpu"
+        ],
+        "the reference machine comes first"
+    );
+    let page = pipeline::machines::page(&runs, &[("ch99".to_string(), "ch99-test".to_string())]);
+    assert!(
+        page.contains("Test CPU") && page.contains("Other CPU"),
+        "{page}"
+    );
+    let row = page
+        .lines()
+        .find(|l| l.contains("The unstable sort executes fewer instructions."))
+        .expect("the claim has a row");
+    assert!(
+        row.contains("✓ holds") && row.contains("✗ does not hold"),
+        "one column per machine, each with its own verdict: {row}"
+    );
+    // A reader's own run adds a column.
+    other_machine_results()
+        .save(&ws.local_results().join("ch99.json"))
+        .unwrap();
+    assert_eq!(pipeline::machines::runs(&ws).unwrap().len(), 3);
+}
+
+#[test]
+fn a_machine_folder_holding_another_machines_results_stops_with_where_they_belong() {
+    let (d, ws) = temp_workspace(DECL);
+    other_machine_results()
+        .save(
+            &d.path()
+                .join("results/machines/x86_64-wrong-name-2cpu/ch99.json"),
+        )
+        .unwrap();
+    let e = err_of(pipeline::machines::runs(&ws));
+    assert!(
+        e.contains("x86_64-wrong-name-2cpu/ch99.json")
+            && e.contains("move it to results/machines/x86_64-other-cpu-f1m1-8cpu/"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_committed_machine_folders_are_named_for_the_machine_that_measured_them() {
+    let runs = pipeline::machines::runs(&repo()).unwrap();
+    assert!(
+        runs.iter().any(|r| r.label.ends_with("(reference)")),
+        "results/machines/ holds the reference machine (a link to results/reference/)"
+    );
+}

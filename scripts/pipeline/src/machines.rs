@@ -1,0 +1,353 @@
+//! Every machine side by side: the results of more than one machine, each in its own folder
+//! `results/machines/<machine-id>/chNN.json` (the reference machine's folder is a link to
+//! `results/reference/`), evaluated claim by claim, and this machine's results packed for
+//! contribution.
+//!
+//! The page (`{{#machines}}` in `src/appendix-machines.md`) is written when the book is built:
+//! one column per machine folder, and one more for the reader's own run (`results/local/`)
+//! when there is one.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::claims::Outcome;
+use crate::decl::Decl;
+use crate::format;
+use crate::machine::{Machine, human_bytes};
+use crate::plan;
+use crate::results::Results;
+use crate::workspace::{Chapter, Workspace};
+
+/// One machine's results, evaluated.
+#[derive(Debug)]
+pub struct Run {
+    /// The column's heading.
+    pub label: String,
+    /// Where its results are, relative to the repository.
+    pub dir: String,
+    /// The machine, as its first results file describes it.
+    pub machine: Machine,
+    /// Each measured chapter's claims, by package.
+    pub chapters: BTreeMap<String, Vec<Outcome>>,
+}
+
+/// The folder of every machine's results.
+pub fn machines_dir(ws: &Workspace) -> PathBuf {
+    ws.root.join("results/machines")
+}
+
+/// Loads and evaluates the results in `dir` for every chapter that has a file there. A file
+/// of another machine than `expect_id` (when given) is an error that says where it belongs.
+pub fn load_run(
+    ws: &Workspace,
+    chapters: &[Chapter],
+    dir: &Path,
+    label: &str,
+    expect_id: Option<&str>,
+) -> Result<Option<Run>> {
+    let mut machine: Option<Machine> = None;
+    let mut out = BTreeMap::new();
+    for ch in chapters {
+        let path = dir.join(format!("{}.json", ch.package));
+        if !path.is_file() {
+            continue;
+        }
+        let results = Results::load(&path)?;
+        if let Some(id) = expect_id
+            && results.machine.id != id
+        {
+            bail!(
+                "{} was measured on `{}`, not on `{id}` as its folder says: move it to results/machines/{}/",
+                ws.rel(&path),
+                results.machine.id,
+                results.machine.id
+            );
+        }
+        if let Some(m) = &machine
+            && m.id != results.machine.id
+        {
+            bail!(
+                "{} holds results of two machines (`{}` and `{}`, in {}): one folder is one machine",
+                ws.rel(dir),
+                m.id,
+                results.machine.id,
+                ws.rel(&path)
+            );
+        }
+        let decl = Decl::load(&ch.decl_path())?;
+        let p = plan::resolve(&decl, &results, &path)?;
+        out.insert(ch.package.clone(), p.claims);
+        machine.get_or_insert(results.machine);
+    }
+    Ok(machine.map(|machine| Run {
+        label: label.to_string(),
+        dir: ws.rel(dir),
+        machine,
+        chapters: out,
+    }))
+}
+
+/// Every machine in the repository, the reference machine first, then the reader's own run.
+pub fn runs(ws: &Workspace) -> Result<Vec<Run>> {
+    let chapters = ws.chapters()?;
+    let reference_id = chapters
+        .iter()
+        .map(|c| ws.reference_results().join(format!("{}.json", c.package)))
+        .find(|p| p.is_file())
+        .map(|p| Results::load(&p).map(|r| r.machine.id))
+        .transpose()?;
+    let mut ids: Vec<String> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(machines_dir(ws)) {
+        for e in entries {
+            let e = e?;
+            if e.path().is_dir() {
+                ids.push(e.file_name().to_string_lossy().into_owned());
+            }
+        }
+    }
+    ids.sort_by_key(|id| (Some(id) != reference_id.as_ref(), id.clone()));
+    let mut out = Vec::new();
+    for id in &ids {
+        let label = if Some(id) == reference_id.as_ref() {
+            format!("{id} (reference)")
+        } else {
+            id.clone()
+        };
+        if let Some(r) = load_run(ws, &chapters, &machines_dir(ws).join(id), &label, Some(id))? {
+            out.push(r);
+        }
+    }
+    if let Some(r) = load_run(
+        ws,
+        &chapters,
+        &ws.local_results(),
+        "this machine (results/local)",
+        None,
+    )? {
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// The card of a machine, one value per row of [`CARD`].
+fn card(m: &Machine) -> Vec<String> {
+    let cache = |k: &str| m.caches.get(k).map_or("–".to_string(), |b| human_bytes(*b));
+    let clock = m
+        .facts
+        .as_ref()
+        .and_then(|f| f.clock_ghz)
+        .map_or("not recorded".to_string(), |g| format!("{g:.2} GHz"));
+    let cores = match m.physical_cores {
+        Some(p) => format!("{} logical, {p} physical", m.logical_cpus),
+        None => format!("{} logical", m.logical_cpus),
+    };
+    vec![
+        m.cpu_model.clone(),
+        m.arch.clone(),
+        cores,
+        m.numa_nodes.to_string(),
+        format!(
+            "L1d {}, L2 {}, L3 {}",
+            cache("l1d"),
+            cache("l2"),
+            cache("l3")
+        ),
+        clock,
+        human_bytes(m.memory_bytes),
+        if m.simd.is_empty() {
+            "–".into()
+        } else {
+            m.simd.join(", ")
+        },
+        m.hypervisor.clone().unwrap_or_else(|| "none".into()),
+        m.kernel.clone(),
+        format!("{}, {}", m.mode, m.day()),
+    ]
+}
+
+/// The rows of a machine card.
+const CARD: [&str; 11] = [
+    "CPU",
+    "Architecture",
+    "CPUs",
+    "NUMA nodes",
+    "Caches (CPU 0)",
+    "Clock (measured)",
+    "Memory",
+    "SIMD",
+    "Hypervisor",
+    "Kernel",
+    "Mode, date",
+];
+
+/// The page: every machine's card, then every chapter's claims with the verdict and number
+/// on each machine.
+pub fn page(runs: &[Run], chapter_order: &[(String, String)]) -> String {
+    if runs.is_empty() {
+        return "No results of any machine are in `results/machines/` yet.\n".into();
+    }
+    let mut s = String::from("## The machines\n\n| |");
+    let mut rule = String::from("|---|");
+    for r in runs {
+        let _ = write!(s, " {} |", heading(&r.label));
+        rule += "---|";
+    }
+    s += "\n";
+    s += &rule;
+    s += "\n";
+    let cards: Vec<Vec<String>> = runs.iter().map(|r| card(&r.machine)).collect();
+    for (i, row) in CARD.iter().enumerate() {
+        let _ = write!(s, "| {row} |");
+        for c in &cards {
+            let _ = write!(s, " {} |", format::html(&c[i]));
+        }
+        s += "\n";
+    }
+    s += "| Results |";
+    for r in runs {
+        let _ = write!(s, " `{}` ({} chapters) |", r.dir, r.chapters.len());
+    }
+    s += "\n\n";
+    // Verdict counts per machine.
+    s += "## Verdicts\n\n| |";
+    for r in runs {
+        let _ = write!(s, " {} |", heading(&r.label));
+    }
+    s += "\n";
+    s += &rule;
+    s += "\n";
+    let names = ["hold", "do not hold", "not resolved", "not measured there"];
+    for (k, name) in names.iter().enumerate() {
+        let _ = write!(s, "| {name} |");
+        for r in runs {
+            let n = r
+                .chapters
+                .values()
+                .flatten()
+                .filter(|o| verdict_index(o) == k)
+                .count();
+            let _ = write!(s, " {n} |");
+        }
+        s += "\n";
+    }
+    s += "\n";
+    for (ch, page) in chapter_order {
+        if !runs.iter().any(|r| r.chapters.contains_key(ch)) {
+            continue;
+        }
+        let n = ch.trim_start_matches("ch").trim_start_matches('0');
+        let _ = write!(s, "## [Chapter {n}]({page}.md)\n\n| Claim |");
+        for r in runs {
+            let _ = write!(s, " {} |", heading(&r.label));
+        }
+        s += "\n";
+        s += &rule;
+        s += "\n";
+        // The claims in the order of the first machine that measured the chapter.
+        let mut ids: Vec<(String, String)> = Vec::new();
+        for r in runs {
+            for o in r.chapters.get(ch).into_iter().flatten() {
+                if !ids.iter().any(|(id, _)| id == &o.id) {
+                    ids.push((o.id.clone(), o.text.clone()));
+                }
+            }
+        }
+        for (id, text) in ids {
+            let _ = write!(s, "| {} |", text.replace('|', "\\|"));
+            for r in runs {
+                let cell = r
+                    .chapters
+                    .get(ch)
+                    .and_then(|os| os.iter().find(|o| o.id == id))
+                    .map_or("not measured".to_string(), |o| match o.verdict {
+                        crate::claims::Verdict::SetAside(_) => o.verdict_cell(),
+                        _ => format!("{} {}", o.verdict_cell(), o.measured_cell()),
+                    });
+                let _ = write!(s, " {} |", cell.replace('|', "\\|"));
+            }
+            s += "\n";
+        }
+        s += "\n";
+    }
+    s
+}
+
+/// A column heading: a machine id may break after each hyphen.
+fn heading(label: &str) -> String {
+    format::html(label).replace('-', "-<wbr>")
+}
+
+fn verdict_index(o: &Outcome) -> usize {
+    use crate::claims::Verdict;
+    match o.verdict {
+        Verdict::Holds => 0,
+        Verdict::Fails => 1,
+        Verdict::NotResolved(_) => 2,
+        Verdict::SetAside(_) => 3,
+    }
+}
+
+/// Packs this machine's results (`results/local/`) for contribution: a folder
+/// `results/machines/<id>/` below `target/book-pack/`, the same folder as one archive
+/// (`<id>.tar.gz`), and the archive's SHA-256 beside it. Returns the archive's path.
+pub fn pack(ws: &Workspace) -> Result<PathBuf> {
+    let chapters = ws.chapters()?;
+    let local = ws.local_results();
+    let run = load_run(ws, &chapters, &local, "local", None)?.with_context(|| {
+        format!(
+            "{} holds no results: measure first (`scripts/book.sh --mode full`)",
+            ws.rel(&local)
+        )
+    })?;
+    let id = run.machine.id.clone();
+    let out = ws.target_dir().join("book-pack");
+    if out.exists() {
+        std::fs::remove_dir_all(&out)?;
+    }
+    let dest = out.join("results/machines").join(&id);
+    std::fs::create_dir_all(&dest)?;
+    for ch in &chapters {
+        let f = local.join(format!("{}.json", ch.package));
+        if f.is_file() {
+            std::fs::copy(&f, dest.join(format!("{}.json", ch.package)))?;
+        }
+    }
+    let archive = out.join(format!("{id}.tar.gz"));
+    let status = Command::new("tar")
+        .current_dir(&out)
+        .args([
+            "--sort=name",
+            "--owner=0",
+            "--group=0",
+            "--numeric-owner",
+            "-czf",
+        ])
+        .arg(&archive)
+        .arg(format!("results/machines/{id}"))
+        .status()
+        .context("cannot run tar")?;
+    if !status.success() {
+        bail!("tar failed to write {}", archive.display());
+    }
+    let sum = Command::new("sha256sum")
+        .current_dir(&out)
+        .arg(format!("{id}.tar.gz"))
+        .output()
+        .context("cannot run sha256sum")?;
+    if !sum.status.success() {
+        bail!("sha256sum failed on {}", archive.display());
+    }
+    std::fs::write(out.join(format!("{id}.tar.gz.sha256")), &sum.stdout)?;
+    eprintln!(
+        "packed {} chapters of `{id}` ({} mode) into {}\nits SHA-256: {}",
+        run.chapters.len(),
+        run.machine.mode,
+        ws.rel(&archive),
+        String::from_utf8_lossy(&sum.stdout).trim()
+    );
+    Ok(archive)
+}
