@@ -190,7 +190,7 @@ pub fn page(runs: &[Run], chapter_order: &[(String, String)]) -> String {
     if runs.is_empty() {
         return "No results of any machine are in `results/machines/` yet.\n".into();
     }
-    let mut s = String::from("## The machines\n\n| |");
+    let mut s = String::from("## The machines\n\n| Machine |");
     let mut rule = String::from("|---|");
     for r in runs {
         let _ = write!(s, " {} |", heading(&r.label));
@@ -213,7 +213,7 @@ pub fn page(runs: &[Run], chapter_order: &[(String, String)]) -> String {
     }
     s += "\n\n";
     // Verdict counts per machine.
-    s += "## Verdicts\n\n| |";
+    s += "## Verdicts\n\n| Verdict |";
     for r in runs {
         let _ = write!(s, " {} |", heading(&r.label));
     }
@@ -240,7 +240,10 @@ pub fn page(runs: &[Run], chapter_order: &[(String, String)]) -> String {
             continue;
         }
         let n = ch.trim_start_matches("ch").trim_start_matches('0');
-        let _ = write!(s, "## [Chapter {n}]({page}.md)\n\n| Claim |");
+        let _ = write!(
+            s,
+            "## Chapter {n}\n\nThe claims of [chapter {n}]({page}.md), on each machine.\n\n| Claim |"
+        );
         for r in runs {
             let _ = write!(s, " {} |", heading(&r.label));
         }
