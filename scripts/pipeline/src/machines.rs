@@ -165,7 +165,7 @@ fn card(m: &Machine) -> Vec<String> {
         },
         m.hypervisor.clone().unwrap_or_else(|| "none".into()),
         m.kernel.clone(),
-        format!("{}, {}", m.mode, m.day()),
+        format!("{}, {}, commit {}", m.mode, m.day(), m.short_commit()),
     ]
 }
 
@@ -181,7 +181,7 @@ const CARD: [&str; 11] = [
     "SIMD",
     "Hypervisor",
     "Kernel",
-    "Mode, date",
+    "Mode, date, commit",
 ];
 
 /// The page: every machine's card, then every chapter's claims with the verdict and number

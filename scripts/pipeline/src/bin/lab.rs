@@ -72,8 +72,20 @@ fn main_inner() -> Result<bool> {
             let mut rows = String::from("dir,lab,verdict,value,starting_code\n");
             let mut summary = Vec::new();
             let mut ok = true;
+            let mut unbuilt = Vec::new();
             for d in &dir {
-                let grades = labs::grade(&ws, d, &only, opts)?;
+                // One submission that does not build must not stop a class's grading.
+                let grades = match labs::grade(&ws, d, &only, opts) {
+                    Ok(g) => g,
+                    Err(e) if dir.len() > 1 => {
+                        eprintln!("{}: not graded: {e:#}", d.display());
+                        rows += &format!("{},,not built,,\n", d.display());
+                        summary.push(format!("{}: not graded (it does not build)", d.display()));
+                        unbuilt.push(d.display().to_string());
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
                 let passed = grades.iter().filter(|g| g.passed).count();
                 for g in &grades {
                     let verdict = if !g.wrong.is_empty() {
@@ -126,6 +138,13 @@ fn main_inner() -> Result<bool> {
             if let Some(path) = csv {
                 std::fs::write(&path, rows)?;
                 eprintln!("wrote {}", path.display());
+            }
+            if !unbuilt.is_empty() {
+                bail!(
+                    "{} submission(s) did not build: {}",
+                    unbuilt.len(),
+                    unbuilt.join(", ")
+                );
             }
             if let Some(e) = expect
                 && !ok
