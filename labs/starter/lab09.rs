@@ -3,7 +3,8 @@
 // `total_area` calls through a vtable for every shape: an indirect call the compiler
 // cannot inline, so nothing around it can be optimised either. Chapter 9 measures
 // static against dynamic dispatch. Keep `Spec` and the methods of `Scene`; change how
-// `Scene` holds its shapes. The grader counts instructions per shape.
+// `Scene` holds its shapes. The grader counts instructions,
+// against the starting code's.
 
 /// A shape as a scene description lists it (shared by every version).
 pub use crate::work::Spec;
