@@ -33,6 +33,11 @@ fn cases(group: &str) -> Vec<Case> {
 /// rounds that alternate its implementations, and each case's record holds the median of its
 /// rounds' numbers, the latency distribution of all its rounds, and each round's median.
 fn load(_: &mut Criterion) {
+    // The runner repeats every point in its own rounds; a later round of the harness
+    // repeats criterion's timings only.
+    if benchkit::later_round(&["capacity", "load", "tradeoff"]) {
+        return;
+    }
     let mode = Mode::from_env();
     let list = all();
     let measured = Experiment::new("capacity", &list)

@@ -229,7 +229,9 @@ fn callgrind_total(program: &Path, case: &str, calls: usize) -> u64 {
 /// The LTO experiment, [`measure_lto`]; under criterion's `--list`, which measures nothing, its
 /// cases are registered without their builds and runs.
 fn lto(_: &mut Criterion) {
-    if std::env::args().any(|a| a == "--list") {
+    // Listing measures nothing, and a later round repeats criterion's timings only (the
+    // programs time themselves in `samples` runs of their own).
+    if std::env::args().any(|a| a == "--list") || !benchkit::first_round() {
         for case in ch09::cases::all().iter().filter(|c| c.id.group == "lto") {
             let _ = benchkit::id(case);
         }

@@ -46,6 +46,10 @@ pub fn artifact(name: &str, text: &str) {
         "artifact name {name:?} is not lower-case letters, digits, `_`, `-` and `.`"
     );
     assert!(!text.is_empty(), "artifact {name} is empty");
+    if !bookproto::Round::from_env().first() {
+        // Round 0 stored it; a later round only repeats criterion's timings.
+        return;
+    }
     let dir = std::env::var_os(ARTIFACT_ENV)
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("book-artifacts"));
@@ -78,6 +82,10 @@ pub fn record(id: &str, metrics: &[(&str, f64)]) {
 /// When the record has a problem ([`Record::problem`]) or the file cannot be written.
 pub fn record_full(id: &Id, record: &Record) {
     let line = summary(record);
+    if !bookproto::Round::from_env().first() {
+        // Round 0 stored it; a later round only repeats criterion's timings.
+        return;
+    }
     match std::env::var_os(ENV) {
         Some(dir) => {
             let path = record_in(Path::new(&dir), id, record).unwrap_or_else(|e| {

@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
-pub use bookproto::{self, Case, Id, Manifest, Mode};
+pub use bookproto::{self, Case, Id, Manifest, Mode, Round};
 pub use criterion;
 pub use gungraun;
 
@@ -79,17 +79,85 @@ impl Budget for Mode {
     // ANCHOR_END: settings
 }
 
-/// A criterion instance configured for the current mode.
+/// A criterion instance configured for the current mode and round.
 ///
 /// Criterion's own plots are off: they cost seconds per benchmark and the book draws its own.
+/// In a run of several rounds ([`Round`]) every round takes its share of the mode's warm-up,
+/// measurement time and samples, so that rounds split the measurement instead of multiplying it.
 pub fn config() -> criterion::Criterion {
     let mode = Mode::from_env();
+    let (warm, measure, samples) = share((mode.warm_up(), mode.measurement(), mode.samples()));
     criterion::Criterion::default()
         .without_plots()
-        .warm_up_time(mode.warm_up())
-        .measurement_time(mode.measurement())
-        .sample_size(mode.samples())
+        .warm_up_time(warm)
+        .measurement_time(measure)
+        .sample_size(samples)
         .configure_from_args()
+}
+
+/// This round's share of a benchmark's warm-up, measurement time and samples: `1/n` of each
+/// in a run of `n` rounds, with at least criterion's minimum of 10 samples and 100 ms of
+/// warm-up.
+pub fn share(settings: (Duration, Duration, usize)) -> (Duration, Duration, usize) {
+    share_of(settings, Round::from_env().count)
+}
+
+fn share_of(settings: (Duration, Duration, usize), n: usize) -> (Duration, Duration, usize) {
+    let (warm, measure, samples) = settings;
+    if n == 1 {
+        return settings;
+    }
+    (
+        (warm / n as u32).max(Duration::from_millis(100)),
+        measure / n as u32,
+        (samples / n).max(10),
+    )
+}
+
+/// Whether this process is the first round of the wall-clock harness, the one that makes the
+/// custom measurements (experiments, profiles, builds) besides criterion's.
+pub fn first_round() -> bool {
+    Round::from_env().first()
+}
+
+/// For a harness function that makes custom measurements only (an experiment, a profile):
+/// in a later round, registers every wall-clock case of `groups` from the case list, as if it
+/// had measured them, and returns `true`, so that the function returns at once; in round 0
+/// returns `false` and the function measures.
+///
+/// ```ignore
+/// fn load(_: &mut Criterion) {
+///     if benchkit::later_round(&["capacity", "load"]) {
+///         return;
+///     }
+///     // ... the experiments
+/// }
+/// ```
+///
+/// # Panics
+/// When [`start`] was not called.
+pub fn later_round(groups: &[&str]) -> bool {
+    if first_round() {
+        return false;
+    }
+    let cases: Vec<Case> = {
+        let reg = REGISTRY.lock().expect("registry");
+        let (manifest, _) = reg.as_ref().expect(
+            "benchkit::later_round before benchkit::start: use benchkit::main! in the wall harness",
+        );
+        manifest
+            .cases
+            .iter()
+            .filter(|c| {
+                groups.contains(&c.id.group.as_str()) && c.harnesses.wall() && c.runs_here()
+            })
+            .cloned()
+            .collect()
+    };
+    for c in &cases {
+        register(c);
+    }
+    true
 }
 
 /// Settings for one benchmark group whose cases need other than the defaults: warm-up,
@@ -114,10 +182,10 @@ pub fn apply(
     g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     settings: GroupSettings,
 ) {
-    let (warm, measure, samples) = match Mode::from_env() {
+    let (warm, measure, samples) = share(match Mode::from_env() {
         Mode::Quick => settings[0],
         Mode::Full => settings[1],
-    };
+    });
     g.warm_up_time(warm)
         .measurement_time(measure)
         .sample_size(samples);
@@ -245,6 +313,20 @@ mod tests {
 
     #[test]
     fn quick_mode_is_shorter_than_full_mode() {
+        let full = (
+            Mode::Full.warm_up(),
+            Mode::Full.measurement(),
+            Mode::Full.samples(),
+        );
+        assert_eq!(share_of(full, 1), full);
+        let (w, m, n) = share_of(full, 3);
+        assert!(Mode::Full.measurement() - m * 3 < Duration::from_micros(1));
+        assert!(w >= Duration::from_millis(100) && n >= 10 && n * 3 <= Mode::Full.samples());
+        assert_eq!(
+            share_of(BIG[1], 3).2,
+            10,
+            "never below criterion's 10 samples"
+        );
         assert!(Mode::Quick.samples() < Mode::Full.samples());
         assert!(Mode::Quick.warm_up() < Mode::Full.warm_up());
         assert!(Mode::Quick.measurement() < Mode::Full.measurement());

@@ -34,10 +34,21 @@ pub mod env {
     /// When set (to anything), the wall-clock harness writes the case list and exits without
     /// measuring.
     pub const CASES_ONLY: &str = "BOOK_CASES_ONLY";
+    /// `k/n`: this process is round `k` (from 0) of `n` of the wall-clock harness. Each round
+    /// takes `1/n` of the mode's measurement time; custom measurements are made in round 0
+    /// only. Unset: one round.
+    pub const ROUND: &str = "BOOK_ROUND";
 
     /// Every variable above: a harness that clears its environment (gungraun does) passes
     /// these through.
-    pub const ALL: [&str; 5] = [MODE, CUSTOM_DIR, ARTIFACT_DIR, CASES_FILE, CASES_ONLY];
+    pub const ALL: [&str; 6] = [
+        MODE,
+        CUSTOM_DIR,
+        ARTIFACT_DIR,
+        CASES_FILE,
+        CASES_ONLY,
+        ROUND,
+    ];
 }
 
 /// How long and how carefully to measure.
@@ -84,6 +95,61 @@ impl Mode {
                 )
             }),
         }
+    }
+}
+
+/// Which round of the wall-clock harness this process is (see [`env::ROUND`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Round {
+    /// This round, from 0.
+    pub index: usize,
+    /// How many rounds the run has.
+    pub count: usize,
+}
+
+impl Round {
+    /// Rounds of the wall-clock harness in `mode`: three in full mode, so that every
+    /// benchmark's between-round spread is measured; one in quick mode.
+    pub fn count_for(mode: Mode) -> usize {
+        match mode {
+            Mode::Quick => 1,
+            Mode::Full => 3,
+        }
+    }
+
+    /// Parses `k/n` with `k < n`.
+    pub fn parse(s: &str) -> Option<Round> {
+        let (k, n) = s.split_once('/')?;
+        let (index, count) = (k.parse().ok()?, n.parse().ok()?);
+        (index < count).then_some(Round { index, count })
+    }
+
+    /// The round named by [`env::ROUND`]; one round of one when it is unset, as for a reader
+    /// running `cargo bench -p chNN` by hand.
+    ///
+    /// # Panics
+    /// When the variable is set to anything but `k/n` with `k < n`.
+    pub fn from_env() -> Round {
+        match std::env::var(env::ROUND) {
+            Err(_) => Round { index: 0, count: 1 },
+            Ok(v) => Round::parse(&v).unwrap_or_else(|| {
+                panic!(
+                    "{}={v:?} is not a round; set it to `k/n` with k < n (`0/3`)",
+                    env::ROUND
+                )
+            }),
+        }
+    }
+
+    /// Whether this is the first round, the one that makes custom measurements.
+    pub fn first(self) -> bool {
+        self.index == 0
+    }
+}
+
+impl fmt::Display for Round {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
     }
 }
 
@@ -508,6 +574,18 @@ pub struct RecordFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounds_parse_as_index_of_count_and_refuse_an_index_past_the_count() {
+        assert_eq!(Round::parse("0/3"), Some(Round { index: 0, count: 3 }));
+        assert_eq!(Round::parse("2/3").map(|r| r.first()), Some(false));
+        assert_eq!(Round::parse("3/3"), None);
+        assert_eq!(Round::parse("0/0"), None);
+        assert_eq!(Round::parse("1"), None);
+        assert_eq!(Round::parse("a/3"), None);
+        assert!(Round::count_for(Mode::Full) >= 3);
+        assert_eq!(Round::count_for(Mode::Quick), 1);
+    }
 
     #[test]
     fn ids_round_trip_and_refuse_bad_parts() {

@@ -138,6 +138,7 @@ fn criterion_sourced(dir: &Path) -> Result<BTreeMap<String, (Wall, PathBuf)>> {
                 samples,
                 iterations: s.iters.iter().sum::<f64>() as u64,
                 bytes: throughput_bytes(&b.throughput),
+                rounds: Vec::new(),
             },
             &new,
         )?;
@@ -328,7 +329,21 @@ pub fn raw(dirs: &ChapterDirs, targets: &[Target]) -> Result<Raw> {
     let mut walls = BTreeMap::new();
     let mut customs = BTreeMap::new();
     for t in targets {
-        for (id, (w, from)) in criterion_sourced(&dirs.criterion(&t.name))? {
+        let mut rounds = vec![criterion_sourced(&dirs.criterion(&t.name))?];
+        for k in 1.. {
+            let dir = dirs.criterion_round(&t.name, k);
+            if !dir.exists() {
+                break;
+            }
+            rounds.push(criterion_sourced(&dir)?);
+        }
+        for (id, (w, from)) in merge_rounds(&t.name, rounds, |k| {
+            if k == 0 {
+                dirs.criterion(&t.name)
+            } else {
+                dirs.criterion_round(&t.name, k)
+            }
+        })? {
             insert_unique(&mut walls, id, w, &from)?;
         }
         for (id, (r, from)) in custom_sourced(&dirs.custom(&t.name))? {
@@ -340,6 +355,102 @@ pub fn raw(dirs: &ChapterDirs, targets: &[Target]) -> Result<Raw> {
         instrs: gungraun_dir(&dirs.gungraun)?,
         customs: strip(customs),
     })
+}
+
+/// Joins the rounds of one wall target into one estimate per benchmark: every round must have
+/// measured the same benchmarks. A single round is returned as it is. Of several, the samples
+/// are pooled (median, mean, deviations are of all of them), the round medians are kept in
+/// `rounds`, and the interval of the median spans every round's interval and every round's
+/// median, so that an error bar is never narrower than the spread between rounds.
+fn merge_rounds(
+    target: &str,
+    mut rounds: Vec<BTreeMap<String, (Wall, PathBuf)>>,
+    dir_of: impl Fn(usize) -> PathBuf,
+) -> Result<BTreeMap<String, (Wall, PathBuf)>> {
+    if rounds.len() == 1 {
+        return Ok(rounds.pop().expect("one round"));
+    }
+    let first: Vec<String> = rounds[0].keys().cloned().collect();
+    for (k, r) in rounds.iter().enumerate().skip(1) {
+        let ids: Vec<String> = r.keys().cloned().collect();
+        if ids != first {
+            let only = |a: &[String], b: &[String]| -> Vec<String> {
+                a.iter().filter(|x| !b.contains(x)).cloned().collect()
+            };
+            bail!(
+                "bench target `{target}`: round {} ({}) measured other benchmarks than round 1 ({}): only in round 1: [{}], only in round {}: [{}]. A harness must register the same criterion benchmarks in every round; run the chapter again",
+                k + 1,
+                dir_of(k).display(),
+                dir_of(0).display(),
+                only(&first, &ids).join(", "),
+                k + 1,
+                only(&ids, &first).join(", ")
+            );
+        }
+    }
+    let mut out = BTreeMap::new();
+    for id in first {
+        let parts: Vec<&(Wall, PathBuf)> = rounds.iter().map(|r| &r[&id]).collect();
+        let bytes = parts[0].0.bytes;
+        if parts.iter().any(|(w, _)| w.bytes != bytes) {
+            bail!(
+                "benchmark `{id}` declares different bytes per iteration in different rounds ({}): its throughput must not depend on the round",
+                parts
+                    .iter()
+                    .map(|(_, p)| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let walls: Vec<&Wall> = parts.iter().map(|(w, _)| w).collect();
+        out.insert(id, (pool(&walls), parts[0].1.clone()));
+    }
+    Ok(out)
+}
+
+/// One estimate from the rounds of a benchmark (see [`merge_rounds`]).
+pub fn pool(rounds: &[&Wall]) -> Wall {
+    let samples: Vec<f64> = rounds
+        .iter()
+        .flat_map(|w| w.samples.iter().copied())
+        .collect();
+    let median = median_of(&samples);
+    let n = samples.len() as f64;
+    let mean = samples.iter().sum::<f64>() / n;
+    let var = samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    let deviations: Vec<f64> = samples.iter().map(|x| (x - median).abs()).collect();
+    let lo = rounds
+        .iter()
+        .map(|w| w.median_lo.min(w.median))
+        .fold(f64::INFINITY, f64::min);
+    let hi = rounds
+        .iter()
+        .map(|w| w.median_hi.max(w.median))
+        .fold(f64::NEG_INFINITY, f64::max);
+    Wall {
+        median,
+        median_lo: lo.min(median),
+        median_hi: hi.max(median),
+        mean,
+        std_dev: var.sqrt(),
+        // Criterion's scaling, so that a pooled MAD reads like a round's.
+        mad: 1.4826 * median_of(&deviations),
+        samples,
+        iterations: rounds.iter().map(|w| w.iterations).sum(),
+        bytes: rounds[0].bytes,
+        rounds: rounds.iter().map(|w| w.median).collect(),
+    }
+}
+
+fn median_of(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    }
 }
 
 /// Joins a run's raw output with the chapter's case list into one results value. Every

@@ -1119,7 +1119,9 @@ impl Resolver<'_> {
 
     /// The 95% bootstrap interval of a claim's number over wall-clock samples (resampling
     /// each benchmark's samples, 1,000 times, from a seed fixed by the claim's id so that the
-    /// same results always render the same interval); `None` for a metric without samples.
+    /// same results always render the same interval), widened to the claim's number in every
+    /// round when the benchmarks were measured in rounds (round `k` of each, which ran in the
+    /// same process); `None` for a metric without samples.
     fn interval(
         &self,
         ids: &[&str],
@@ -1140,7 +1142,12 @@ impl Resolver<'_> {
         if walls.iter().any(|w| w.samples.len() < 5) {
             return None;
         }
-        Some(bootstrap(&walls, stat, combine, seed))
+        let (mut lo, mut hi) = bootstrap(&walls, stat, combine, seed);
+        for v in round_values(&walls, stat, combine) {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+        Some((lo, hi))
     }
 
     /// The A/A spread of this run: the largest factor by which the declared same-code pairs
@@ -1197,6 +1204,28 @@ enum Stat {
     Mean,
     /// Bytes per iteration over the median.
     Rate,
+}
+
+/// The claim's number in each round, when every benchmark it combines was measured in the
+/// same number of rounds (more than one); empty otherwise.
+fn round_values(walls: &[&crate::results::Wall], stat: Stat, combine: Combine) -> Vec<f64> {
+    let n = walls[0].rounds.len();
+    if n < 2 || walls.iter().any(|w| w.rounds.len() != n) || matches!(stat, Stat::Mean) {
+        // Round medians only: a mean claim keeps the bootstrap's interval.
+        return Vec::new();
+    }
+    (0..n)
+        .map(|k| {
+            let vals: Vec<f64> = walls
+                .iter()
+                .map(|w| match stat {
+                    Stat::Rate => w.bytes.unwrap_or(0) as f64 / w.rounds[k],
+                    _ => w.rounds[k],
+                })
+                .collect();
+            combine.apply(&vals)
+        })
+        .collect()
 }
 
 /// Replicates of the bootstrap.
@@ -1275,6 +1304,47 @@ pub fn pareto_front(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn wall(samples: &[f64], rounds: &[f64]) -> crate::results::Wall {
+        let p = crate::collect::pool(&[&crate::results::Wall {
+            median: samples[samples.len() / 2],
+            median_lo: samples[0],
+            median_hi: samples[samples.len() - 1],
+            mean: 0.0,
+            std_dev: 0.0,
+            mad: 0.0,
+            samples: samples.to_vec(),
+            iterations: samples.len() as u64,
+            bytes: Some(100),
+            rounds: Vec::new(),
+        }]);
+        crate::results::Wall {
+            rounds: rounds.to_vec(),
+            ..p
+        }
+    }
+
+    #[test]
+    fn a_ratio_in_rounds_is_the_ratio_of_round_medians_and_widens_the_bootstrap_interval() {
+        let tight: Vec<f64> = (0..40).map(|i| 10.0 + 0.001 * f64::from(i)).collect();
+        let a = wall(&tight, &[10.0, 12.0, 10.0]);
+        let b = wall(&tight, &[10.0, 10.0, 10.0]);
+        let v = round_values(&[&a, &b], Stat::Median, Combine::Ratio);
+        assert_eq!(v, [1.0, 1.2, 1.0]);
+        let (lo, hi) = bootstrap(&[&a, &b], Stat::Median, Combine::Ratio, "x");
+        assert!(
+            hi < 1.01,
+            "the pooled samples alone give a tight interval: {hi}"
+        );
+        // A rate is bytes over the round's median.
+        let r = round_values(&[&a], Stat::Rate, Combine::Value);
+        assert_eq!(r, [10.0, 100.0 / 12.0, 10.0]);
+        // Rounds that do not pair up, or a mean, leave the bootstrap alone.
+        let c = wall(&tight, &[10.0, 10.0]);
+        assert!(round_values(&[&a, &c], Stat::Median, Combine::Ratio).is_empty());
+        assert!(round_values(&[&a, &b], Stat::Mean, Combine::Ratio).is_empty());
+        assert!(lo <= 1.0);
+    }
 
     #[test]
     fn the_pareto_front_keeps_the_points_nothing_beats_on_both_axes() {

@@ -5,7 +5,7 @@
 //! restating it.
 //!
 //! ```text
-//! { "schema": 4, "chapter": "ch01", "machine": { ...Machine... },
+//! { "schema": 5, "chapter": "ch01", "machine": { ...Machine... },
 //!   "benchmarks": { "<group>/<function>/<case>": Bench },
 //!   "artifacts": { "<name>": "<text>" } }
 //! ```
@@ -19,7 +19,8 @@
 //!
 //! Schema 2 added `custom`; schema 3 added `wall.bytes` (bytes per iteration, for throughput)
 //! and `artifacts` (text such as folded stacks and assembly listings, by name); schema 4 added
-//! `params`, `distribution`, `series`, `rounds` and `only`. An older file is a newer one
+//! `params`, `distribution`, `series`, `rounds` and `only`; schema 5 added `wall.rounds` (the
+//! median of each round of a benchmark measured in rounds). An older file is a newer one
 //! without those fields and is read as one.
 
 use std::collections::BTreeMap;
@@ -34,8 +35,8 @@ use crate::machine::Machine;
 
 /// The version this pipeline writes and the newest it reads. Every older version is a subset
 /// of it (version 1 lacks `custom`, version 2 `wall.bytes` and `artifacts`, version 3 the
-/// schema-4 fields of [`Bench`]), so older files are read as they are.
-pub const SCHEMA_VERSION: u32 = 4;
+/// schema-4 fields of [`Bench`], version 4 `wall.rounds`), so older files are read as they are.
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// All measurements of one chapter on one machine.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -112,6 +113,11 @@ pub struct Wall {
     /// `Throughput::Bytes`); `gb_per_s` is computed from them. Schema 3 and later.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytes: Option<u64>,
+    /// The median of each round, in round order, when the benchmark was measured in several
+    /// (full mode); the fields above are then over the pooled samples of every round, and the
+    /// interval spans every round's. Schema 5 and later.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounds: Vec<f64>,
 }
 
 impl Results {
@@ -180,6 +186,12 @@ impl Results {
             {
                 bail!(
                     "{}: benchmark `{id}` has fields of results schema 4, which schema {schema} cannot hold: set `schema` to {SCHEMA_VERSION} or measure again",
+                    path.display()
+                );
+            }
+            if schema < 5 && b.wall.as_ref().is_some_and(|w| !w.rounds.is_empty()) {
+                bail!(
+                    "{}: benchmark `{id}` has wall-clock rounds, which results schema {schema} cannot hold: set `schema` to {SCHEMA_VERSION} or measure again",
                     path.display()
                 );
             }

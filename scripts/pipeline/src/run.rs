@@ -75,25 +75,49 @@ pub fn chapter(ws: &Workspace, ch: &Chapter, mode: Mode, which: Which) -> Result
     }
     let started = Instant::now();
     let mut done = 0usize;
-    for t in ch.targets()? {
-        if which == Which::Cases && t.harness == Harness::Instr {
-            continue;
+    // Full mode measures the wall targets in rounds, each its own process taking its share of
+    // the time: round 0 of every target (the instruction counts and custom measurements with
+    // it), then round 1 of every wall target, and so on, so that the rounds of one benchmark
+    // are minutes apart and their spread shows what drifts between processes and over time.
+    let rounds = match which {
+        Which::All => bookproto::Round::count_for(mode),
+        _ => 1,
+    };
+    let targets = ch.targets()?;
+    for k in 0..rounds {
+        for t in &targets {
+            if (which == Which::Cases || k > 0) && t.harness == Harness::Instr {
+                continue;
+            }
+            let cases_only = which != Which::All && t.harness == Harness::Wall;
+            let criterion = if k == 0 {
+                dirs.criterion(&t.name)
+            } else {
+                dirs.criterion_round(&t.name, k)
+            };
+            std::fs::create_dir_all(&criterion)?;
+            let round = bookproto::Round {
+                index: k,
+                count: rounds,
+            };
+            if rounds > 1 && t.harness == Harness::Wall {
+                eprintln!("[{}] {} round {}", ch.package, t.name, k + 1);
+            }
+            let mut cmd = Command::new("cargo");
+            cmd.current_dir(&ws.root)
+                .args(["bench", "-p", &ch.package, "--bench", &t.name, "--quiet"])
+                .env(bookproto::env::MODE, mode.name())
+                .env(bookproto::env::ROUND, round.to_string())
+                .env("CRITERION_HOME", &criterion)
+                .env("GUNGRAUN_SAVE_SUMMARY", "json")
+                .env(bookproto::env::CUSTOM_DIR, dirs.custom(&t.name))
+                .env(bookproto::env::ARTIFACT_DIR, dirs.artifacts())
+                .env(bookproto::env::CASES_FILE, dirs.cases(&t.name));
+            if cases_only {
+                cmd.env(bookproto::env::CASES_ONLY, "1");
+            }
+            done += run_target(ch, cmd, &mut log, &log_path, done)?;
         }
-        let cases_only = which != Which::All && t.harness == Harness::Wall;
-        std::fs::create_dir_all(dirs.criterion(&t.name))?;
-        let mut cmd = Command::new("cargo");
-        cmd.current_dir(&ws.root)
-            .args(["bench", "-p", &ch.package, "--bench", &t.name, "--quiet"])
-            .env(bookproto::env::MODE, mode.name())
-            .env("CRITERION_HOME", dirs.criterion(&t.name))
-            .env("GUNGRAUN_SAVE_SUMMARY", "json")
-            .env(bookproto::env::CUSTOM_DIR, dirs.custom(&t.name))
-            .env(bookproto::env::ARTIFACT_DIR, dirs.artifacts())
-            .env(bookproto::env::CASES_FILE, dirs.cases(&t.name));
-        if cases_only {
-            cmd.env(bookproto::env::CASES_ONLY, "1");
-        }
-        done += run_target(ch, cmd, &mut log, &log_path, done)?;
     }
     eprintln!(
         "[{}] {done} benchmarks in {:.0} s",

@@ -98,6 +98,12 @@ impl ChapterDirs {
         self.bench.join(target).join("criterion")
     }
 
+    /// Criterion's output of round `k` (from 1) of one wall target; round 0's is
+    /// [`ChapterDirs::criterion`].
+    pub fn criterion_round(&self, target: &str, k: usize) -> PathBuf {
+        self.bench.join(target).join(format!("criterion-round-{k}"))
+    }
+
     /// Custom measurements of one target (`BOOK_CUSTOM_DIR`).
     pub fn custom(&self, target: &str) -> PathBuf {
         self.bench.join(target).join("custom")

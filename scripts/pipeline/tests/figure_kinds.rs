@@ -62,6 +62,7 @@ fn wall(median: f64) -> Wall {
             .collect(),
         iterations: 4000,
         bytes: None,
+        rounds: Vec::new(),
     }
 }
 

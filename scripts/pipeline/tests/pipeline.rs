@@ -1046,6 +1046,109 @@ fn collect_refuses_an_id_two_bench_targets_measure_naming_both() {
     );
 }
 
+/// Copies round 1's criterion output of `target` into round `k`, times multiplied by `scale`.
+fn copy_round(dirs: &pipeline::workspace::ChapterDirs, target: &str, k: usize, scale: f64) {
+    let from = dirs.criterion(target);
+    let to = dirs.criterion_round(target, k);
+    for e in walk(&from) {
+        let rel = e.strip_prefix(&from).unwrap();
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        let text = std::fs::read_to_string(&e).unwrap();
+        if e.ends_with("sample.json") {
+            let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let times: Vec<f64> = v["times"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_f64().unwrap() * scale)
+                .collect();
+            v["times"] = serde_json::json!(times);
+            std::fs::write(&dest, v.to_string()).unwrap();
+        } else if e.ends_with("estimates.json") {
+            let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            for key in ["median", "mean"] {
+                let x = v[key]["point_estimate"].as_f64().unwrap();
+                v[key]["point_estimate"] = serde_json::json!(x * scale);
+                for f in ["lower_bound", "upper_bound"] {
+                    let x = v[key]["confidence_interval"][f].as_f64().unwrap();
+                    v[key]["confidence_interval"][f] = serde_json::json!(x * scale);
+                }
+            }
+            std::fs::write(&dest, v.to_string()).unwrap();
+        } else {
+            std::fs::write(&dest, text).unwrap();
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn collect_pools_the_rounds_of_a_benchmark_and_keeps_each_round_median() {
+    let (_d, dirs) = raw_targets(&[("wall", "g/f/a")]);
+    let one = collect::raw(&dirs, &[wall_target("wall")]).unwrap();
+    let single = one.walls["g/f/a"].clone();
+    assert!(
+        single.rounds.is_empty(),
+        "one round keeps criterion's estimate as it is"
+    );
+    copy_round(&dirs, "wall", 1, 1.0);
+    copy_round(&dirs, "wall", 2, 1.5);
+    let raw = collect::raw(&dirs, &[wall_target("wall")]).unwrap();
+    let w = &raw.walls["g/f/a"];
+    assert_eq!(w.rounds.len(), 3);
+    assert_eq!(w.rounds[0], single.median);
+    assert!((w.rounds[2] / single.median - 1.5).abs() < 1e-9);
+    assert_eq!(w.samples.len(), 3 * single.samples.len());
+    assert_eq!(w.iterations, 3 * single.iterations);
+    assert!(
+        w.median_lo <= single.median_lo && w.median_hi >= w.rounds[2],
+        "the interval spans every round's median: [{}, {}] against {:?}",
+        w.median_lo,
+        w.median_hi,
+        w.rounds
+    );
+    assert!(w.median_lo <= w.median && w.median <= w.median_hi);
+}
+
+#[test]
+fn collect_refuses_a_round_that_measured_other_benchmarks_naming_it() {
+    let (_d, dirs) = raw_targets(&[("wall", "g/f/a")]);
+    copy_round(&dirs, "wall", 1, 1.0);
+    std::fs::rename(
+        dirs.criterion_round("wall", 1).join("g/f/a"),
+        dirs.criterion_round("wall", 1).join("g/f/b"),
+    )
+    .unwrap();
+    let bench = dirs
+        .criterion_round("wall", 1)
+        .join("g/f/b/new/benchmark.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&bench).unwrap()).unwrap();
+    v["full_id"] = serde_json::Value::String("g/f/b".into());
+    std::fs::write(&bench, v.to_string()).unwrap();
+    let e = err_of(collect::raw(&dirs, &[wall_target("wall")]));
+    assert!(
+        e.contains("round 2")
+            && e.contains("criterion-round-1")
+            && e.contains("only in round 1: [g/f/a]")
+            && e.contains("only in round 2: [g/f/b]"),
+        "{e}"
+    );
+}
+
 #[test]
 fn collect_refuses_ids_outside_the_case_list_and_cases_a_harness_left_out() {
     let (_d, dirs) = raw_targets(&[("wall", "g/f/a")]);

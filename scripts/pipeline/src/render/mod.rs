@@ -68,7 +68,11 @@ pub fn chapter(
         // badge where it makes the claim.
         out.push((
             dir.join(format!("claim-{}.md", o.id)),
-            format!("{} {}", o.text, badge(o, &results.machine.id)),
+            format!(
+                "{} {}",
+                o.text,
+                badge(o, &results.machine.id, results.machine.mode == "quick")
+            ),
         ));
     }
     if !plan.claims.is_empty() {
@@ -214,7 +218,9 @@ Reproduce on your machine: `cargo bench -p {pkg}` runs both harnesses; \
     )
 }
 
-fn badge(o: &Outcome, machine: &str) -> String {
+/// A claim's badge. A wall-clock claim of a quick run says that its interval is of one round
+/// (full mode measures several, and its intervals span them).
+fn badge(o: &Outcome, machine: &str, quick: bool) -> String {
     let (class, mark, word) = match &o.verdict {
         Verdict::SetAside(why) => {
             return format!(
@@ -236,16 +242,23 @@ fn badge(o: &Outcome, machine: &str) -> String {
         Some((lo, hi)) => format!(", 95% interval {}–{}", format_ratio(lo), format_ratio(hi)),
         None => String::new(),
     };
+    let one_round = quick && o.kind == crate::claims::Kind::WallClock;
     format!(
-        "<span class=\"{class}\" title=\"{}: {} = {}{interval} (claim {}) on {}{}\">{mark} {word} here: {} (claim {})</span>",
+        "<span class=\"{class}\" title=\"{}: {} = {}{interval} (claim {}) on {}{}{}\">{mark} {word} here: {} (claim {}){}</span>",
         html(&o.id),
         html(&o.expression),
         format_ratio(o.measured),
         html(&o.threshold),
         html(machine),
         html(&why),
+        if one_round {
+            "; quick mode: one round, so the interval does not include the spread between rounds"
+        } else {
+            ""
+        },
         html(&o.measured_cell()),
         html(&o.threshold),
+        if one_round { ", one round" } else { "" },
     )
 }
 
