@@ -20,6 +20,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub mod card;
+
 pub mod env {
     //! Environment variables the pipeline sets for the harnesses.
 
@@ -95,6 +97,23 @@ impl Mode {
                 )
             }),
         }
+    }
+}
+
+/// The median of `v` (the mean of the two middle values for an even count): how the book
+/// combines rounds, on both sides of the contract.
+///
+/// # Panics
+/// When `v` is empty.
+pub fn median(v: &[f64]) -> f64 {
+    assert!(!v.is_empty(), "the median of nothing");
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let m = s.len() / 2;
+    if s.len() % 2 == 1 {
+        s[m]
+    } else {
+        (s[m - 1] + s[m]) / 2.0
     }
 }
 

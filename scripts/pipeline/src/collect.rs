@@ -414,7 +414,7 @@ pub fn pool(rounds: &[&Wall]) -> Wall {
         .iter()
         .flat_map(|w| w.samples.iter().copied())
         .collect();
-    let median = median_of(&samples);
+    let median = bookproto::median(&samples);
     let n = samples.len() as f64;
     let mean = samples.iter().sum::<f64>() / n;
     let var = samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
@@ -434,22 +434,11 @@ pub fn pool(rounds: &[&Wall]) -> Wall {
         mean,
         std_dev: var.sqrt(),
         // Criterion's scaling, so that a pooled MAD reads like a round's.
-        mad: 1.4826 * median_of(&deviations),
+        mad: 1.4826 * bookproto::median(&deviations),
         samples,
         iterations: rounds.iter().map(|w| w.iterations).sum(),
         bytes: rounds[0].bytes,
         rounds: rounds.iter().map(|w| w.median).collect(),
-    }
-}
-
-fn median_of(v: &[f64]) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    let n = s.len();
-    if n % 2 == 1 {
-        s[n / 2]
-    } else {
-        (s[n / 2 - 1] + s[n / 2]) / 2.0
     }
 }
 

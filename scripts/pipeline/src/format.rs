@@ -10,6 +10,7 @@ pub fn unit(unit: &str) -> (f64, &'static str) {
         "pct" => (1.0, "%"),
         "x" => (1.0, "×"),
         "gbps" => (1.0, "GB/s"),
+        "cycles" => (1.0, "cycles"),
         _ => (1.0, ""),
     }
 }

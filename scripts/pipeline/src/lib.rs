@@ -5,6 +5,7 @@
 //! them through this library.
 
 pub mod asm;
+pub mod card;
 pub mod claims;
 pub mod clock;
 pub mod collect;

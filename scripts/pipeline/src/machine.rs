@@ -251,6 +251,38 @@ pub fn feature_names() -> Vec<String> {
 }
 
 impl Machine {
+    /// A made-up machine, for tests and examples: 2 CPUs, x86_64, full mode, no facts.
+    pub fn example() -> Machine {
+        Machine {
+            id: "x86_64-test-machine-2cpu".into(),
+            cpu_model: "Test CPU".into(),
+            arch: "x86_64".into(),
+            logical_cpus: 2,
+            physical_cores: Some(2),
+            numa_nodes: 1,
+            simd: vec!["sse2".into(), "avx2".into()],
+            caches: [
+                ("l1d".to_string(), 48 << 10),
+                ("l2".to_string(), 2 << 20),
+                ("l3".to_string(), 32 << 20),
+            ]
+            .into(),
+            memory_bytes: 24 << 30,
+            hypervisor: Some("KVM".into()),
+            os: "Debian GNU/Linux 12 (bookworm)".into(),
+            kernel: "6.1.0".into(),
+            rustc: "rustc 1.95.0".into(),
+            valgrind: Some("valgrind-3.19.0".into()),
+            git_commit: "0123456789abcdef".into(),
+            git_dirty: false,
+            date: "2026-11-22T00:00:00Z".into(),
+            mode: "full".into(),
+            facts: None,
+        }
+    }
+}
+
+impl Machine {
     /// Describes this machine now.
     pub fn detect(root: &Path, mode: &str) -> Machine {
         let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();

@@ -14,6 +14,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+use crate::card::{self, Card};
 use crate::claims::Outcome;
 use crate::decl::Decl;
 use crate::format;
@@ -33,6 +34,8 @@ pub struct Run {
     pub machine: Machine,
     /// Each measured chapter's claims, by package.
     pub chapters: BTreeMap<String, Vec<Outcome>>,
+    /// The machine's card (its physical limits), when it was measured.
+    pub card: Option<Card>,
 }
 
 /// The folder of every machine's results.
@@ -57,16 +60,7 @@ pub fn load_run(
             continue;
         }
         let results = Results::load(&path)?;
-        if let Some(id) = expect_id
-            && results.machine.id != id
-        {
-            bail!(
-                "{} was measured on `{}`, not on `{id}` as its folder says: move it to results/machines/{}/",
-                ws.rel(&path),
-                results.machine.id,
-                results.machine.id
-            );
-        }
+        in_its_folder(ws, &path, &results.machine.id, expect_id)?;
         if let Some(m) = &machine
             && m.id != results.machine.id
         {
@@ -83,12 +77,42 @@ pub fn load_run(
         out.insert(ch.package.clone(), p.claims);
         machine.get_or_insert(results.machine);
     }
+    let card_path = dir.join(card::FILE);
+    let card = if card_path.is_file() {
+        let c = Card::load(&card_path)?;
+        let id = expect_id.or(machine.as_ref().map(|m| m.id.as_str()));
+        in_its_folder(ws, &card_path, &c.machine.id, id)?;
+        Some(c)
+    } else {
+        None
+    };
+    let machine = machine.or_else(|| card.as_ref().map(|c| c.machine.clone()));
     Ok(machine.map(|machine| Run {
         label: label.to_string(),
         dir: ws.rel(dir),
         machine,
         chapters: out,
+        card,
     }))
+}
+
+/// Refuses a file measured on another machine than `expect` (its folder's, or the machine of
+/// the folder's other files), saying where it belongs.
+fn in_its_folder(
+    ws: &Workspace,
+    path: &Path,
+    measured_on: &str,
+    expect: Option<&str>,
+) -> Result<()> {
+    if let Some(id) = expect
+        && measured_on != id
+    {
+        bail!(
+            "{} was measured on `{measured_on}`, not on `{id}` as its folder says: move it to results/machines/{measured_on}/",
+            ws.rel(path)
+        );
+    }
+    Ok(())
 }
 
 /// Every machine in the repository, the reference machine first, then the reader's own run.
@@ -212,6 +236,18 @@ pub fn page(runs: &[Run], chapter_order: &[(String, String)]) -> String {
         let _ = write!(s, " `{}` ({} chapters) |", r.dir, r.chapters.len());
     }
     s += "\n\n";
+    if runs.iter().any(|r| r.card.is_some()) {
+        s += "## Physical limits\n\nEach machine's card: its limits, measured by `scripts/card` \
+              (`scripts/book.sh card`) once per machine and mode. A bandwidth or a latency is the best of \
+              its runs, with their median beside it, as STREAM reports it; a durable write is a \
+              percentile of single writes. The clock is the machine's measured clock above.\n\n";
+        let columns: Vec<(String, Option<&Card>)> = runs
+            .iter()
+            .map(|r| (heading(&r.label), r.card.as_ref()))
+            .collect();
+        s += &card::table(&columns);
+        s += "\n";
+    }
     // Verdict counts per machine.
     s += "## Verdicts\n\n| Verdict |";
     for r in runs {
@@ -318,6 +354,9 @@ pub fn pack(ws: &Workspace) -> Result<PathBuf> {
         if f.is_file() {
             std::fs::copy(&f, dest.join(format!("{}.json", ch.package)))?;
         }
+    }
+    if run.card.is_some() {
+        std::fs::copy(local.join(card::FILE), dest.join(card::FILE))?;
     }
     let archive = out.join(format!("{id}.tar.gz"));
     let status = Command::new("tar")

@@ -67,6 +67,9 @@ enum Stage {
     /// Attach the chapters' case lists (parameters, one-sided cases) to their saved results,
     /// without measuring (results/local/, or results/reference/ with --reference).
     AdoptCases,
+    /// Measure this machine's card (its physical limits) only, into results/local/card.json
+    /// (results/reference/ with --reference); a whole-book measurement measures it too.
+    Card,
     /// Pack this machine's results (results/local/) for contribution: one archive in
     /// target/book-pack/ that unpacks to results/machines/<machine-id>/, and its SHA-256.
     Pack,
@@ -130,6 +133,10 @@ fn main_inner() -> Result<()> {
             "--saved applies to the `all` stage only (the other stages never benchmark, except `measure`)"
         );
     }
+    if args.stage == Stage::Card {
+        pipeline::card::measure(&ws, mode, &results_out)?;
+        return Ok(());
+    }
     if args.stage == Stage::Pack {
         pipeline::machines::pack(&ws)?;
         return Ok(());
@@ -143,6 +150,11 @@ fn main_inner() -> Result<()> {
     if args.stage == Stage::Measure || (args.stage == Stage::All && !args.saved) {
         let chapters = ws.select(&args.chapters)?;
         measure(&ws, &chapters, mode, &results_out)?;
+        if args.chapters.is_empty() {
+            // The whole book: the card is measured in the same session as the chapters that
+            // quote it.
+            pipeline::card::measure(&ws, mode, &results_out)?;
+        }
         eprintln!("measured in {:.1} s", t.elapsed().as_secs_f64());
         if args.stage == Stage::Measure {
             return Ok(());

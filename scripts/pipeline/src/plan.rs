@@ -195,8 +195,9 @@ pub struct PlannedListing {
     pub artifact: String,
 }
 
-/// The value of `metric` for one benchmark, if it was measured.
-pub fn value(b: &Bench, metric: &Metric) -> Option<f64> {
+/// The value of `metric` for one benchmark, if it was measured; `clock_ghz` is the machine's
+/// measured clock, which `cycles` needs.
+pub fn value(b: &Bench, metric: &Metric, clock_ghz: Option<f64>) -> Option<f64> {
     match metric {
         Metric::Custom(n) => b.custom.as_ref()?.get(n).copied(),
         Metric::Instr(e) => b.instr.as_ref()?.get(*e).copied(),
@@ -220,6 +221,7 @@ pub fn value(b: &Bench, metric: &Metric) -> Option<f64> {
                 WallMetric::CiRel => (s.median_hi - s.median_lo) / 2.0 / s.median * 100.0,
                 WallMetric::Cv => s.std_dev / s.mean * 100.0,
                 WallMetric::GbPerS => s.bytes? as f64 / s.median,
+                WallMetric::Cycles => s.median * clock_ghz?,
             })
         }
     }
@@ -231,6 +233,7 @@ fn natural_unit(metric: &Metric, values: &[f64]) -> &'static str {
         Metric::Instr(_) | Metric::Custom(_) => "count",
         Metric::Wall(WallMetric::CiRel | WallMetric::Cv) => "pct",
         Metric::Wall(WallMetric::GbPerS) => "gbps",
+        Metric::Wall(WallMetric::Cycles) => "cycles",
         _ => format::auto_time_unit(values.iter().copied().fold(0.0, f64::max)),
     }
 }
@@ -325,7 +328,7 @@ impl Resolver<'_> {
         if let Some(m) = metric {
             for id in &ids {
                 let b = &self.r.benchmarks[*id];
-                if value(b, m).is_none() {
+                if value(b, m, self.clock_ghz()).is_none() {
                     let why = match m {
                         Metric::Custom(n) => {
                             format!("no custom measurement named `{n}` was recorded for it")
@@ -336,6 +339,9 @@ impl Resolver<'_> {
                         }
                         Metric::Wall(WallMetric::GbPerS) if b.wall.is_some() => {
                             "its criterion group declared no `Throughput::Bytes`".to_string()
+                        }
+                        Metric::Wall(WallMetric::Cycles) if b.wall.is_some() => {
+                            "cycles need the machine's measured clock, which these results predate: measure the chapter again".to_string()
                         }
                         Metric::Wall(_) => "no criterion run".to_string(),
                     };
@@ -352,7 +358,12 @@ impl Resolver<'_> {
     }
 
     fn get(&self, id: &str, m: &Metric) -> f64 {
-        value(&self.r.benchmarks[id], m).unwrap_or(f64::NAN)
+        value(&self.r.benchmarks[id], m, self.clock_ghz()).unwrap_or(f64::NAN)
+    }
+
+    /// The machine's measured clock, from its facts (absent in older results).
+    fn clock_ghz(&self) -> Option<f64> {
+        self.r.machine.facts.as_ref().and_then(|f| f.clock_ghz)
     }
 
     fn param(&self, what: &str, id: &str, x: &str) -> Result<f64> {
@@ -509,7 +520,7 @@ impl Resolver<'_> {
             .flat_map(|s| {
                 matching(self.r, &s.benches)
                     .into_iter()
-                    .filter_map(|id| value(&self.r.benchmarks[id], &s.metric))
+                    .filter_map(|id| value(&self.r.benchmarks[id], &s.metric, self.clock_ghz()))
             })
             .collect();
         natural_unit(&series[0].metric, &all)
@@ -1131,6 +1142,9 @@ impl Resolver<'_> {
     ) -> Option<(f64, f64)> {
         let stat = match m {
             Metric::Wall(WallMetric::Median) => Stat::Median,
+            // Cycles are the median times a constant: a ratio or a spread of them is one of
+            // medians, and a value is scaled below.
+            Metric::Wall(WallMetric::Cycles) => Stat::Median,
             Metric::Wall(WallMetric::Mean) => Stat::Mean,
             Metric::Wall(WallMetric::GbPerS) => Stat::Rate,
             _ => return None,
@@ -1146,6 +1160,10 @@ impl Resolver<'_> {
         for v in round_values(&walls, stat, combine) {
             lo = lo.min(v);
             hi = hi.max(v);
+        }
+        if matches!(m, Metric::Wall(WallMetric::Cycles)) && combine == Combine::Value {
+            let ghz = self.clock_ghz()?;
+            return Some((lo * ghz, hi * ghz));
         }
         Some((lo, hi))
     }
@@ -1344,6 +1362,24 @@ mod tests {
         assert!(round_values(&[&a, &c], Stat::Median, Combine::Ratio).is_empty());
         assert!(round_values(&[&a, &b], Stat::Mean, Combine::Ratio).is_empty());
         assert!(lo <= 1.0);
+    }
+
+    #[test]
+    fn cycles_are_the_median_times_the_measured_clock_and_need_it() {
+        let tight: Vec<f64> = (0..40).map(|i| 10.0 + 0.001 * f64::from(i)).collect();
+        let b = Bench {
+            wall: Some(wall(&tight, &[])),
+            ..Bench::default()
+        };
+        let cycles = Metric::Wall(WallMetric::Cycles);
+        let median = b.wall.as_ref().unwrap().median;
+        assert_eq!(value(&b, &cycles, Some(3.0)), Some(median * 3.0));
+        assert_eq!(
+            value(&b, &cycles, None),
+            None,
+            "older results have no clock"
+        );
+        assert_eq!(natural_unit(&cycles, &[1.0]), "cycles");
     }
 
     #[test]

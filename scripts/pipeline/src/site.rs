@@ -93,7 +93,7 @@ pub struct GeneratedIncludes {
 }
 
 /// The prefixes of the directives [`GeneratedIncludes`] expands itself.
-const DIRECTIVES: [&str; 2] = ["{{#lab", "{{#machines"];
+const DIRECTIVES: [&str; 3] = ["{{#lab", "{{#machines", "{{#card"];
 
 impl GeneratedIncludes {
     /// The name mdBook knows it by (`[preprocessor.measured]`).
@@ -124,7 +124,7 @@ impl Preprocessor for GeneratedIncludes {
             if let Some(i) = DIRECTIVES.iter().filter_map(|d| ch.content.find(d)).min() {
                 let bad: String = ch.content[i..].chars().take_while(|&c| c != '}').collect();
                 problems.push(format!(
-                    "src/{} uses `{bad}}}}}`, which is not a directive of this book (`{{{{#labs-table}}}}`, `{{{{#lab-target labNN}}}}` with a lab of labs/labs.toml, `{{{{#machines}}}}`)",
+                    "src/{} uses `{bad}}}}}`, which is not a directive of this book (`{{{{#labs-table}}}}`, `{{{{#lab-target labNN}}}}` with a lab of labs/labs.toml, `{{{{#machines}}}}`, `{{{{#card <entry>}}}}` with an entry of the machine card, which `scripts/book.sh card` measures into results/local/card.json, or with --reference into results/reference/card.json)",
                     page.display()
                 ));
             }
@@ -244,6 +244,23 @@ pub fn build(ws: &Workspace, generated: &Path) -> Result<()> {
         "{{#machines}}".to_string(),
         crate::machines::page(&crate::machines::runs(ws)?, &chapters),
     ));
+    // The machine card of the numbers the pages show: this machine's in a local build that
+    // measured one, the reference machine's otherwise.
+    let local_card = ws.local_results().join(crate::card::FILE);
+    let card_path = if generated != ws.committed_generated() && local_card.is_file() {
+        local_card
+    } else {
+        ws.reference_results().join(crate::card::FILE)
+    };
+    if card_path.is_file() {
+        let card = crate::card::Card::load(&card_path)?;
+        for e in &card.entries {
+            directives.push((
+                format!("{{{{#card {}}}}}", e.id),
+                crate::card::quote(e, &card.machine),
+            ));
+        }
+    }
     md.with_preprocessor(GeneratedIncludes {
         generated: generated.to_path_buf(),
         redirect: generated != ws.committed_generated(),

@@ -29,23 +29,15 @@ fn machine() -> Machine {
     Machine {
         id: "x86_64-fixture-16cpu".into(),
         cpu_model: "Fixture CPU (numbers made up by formula)".into(),
-        arch: "x86_64".into(),
         logical_cpus: 16,
         physical_cores: Some(16),
-        numa_nodes: 1,
-        simd: vec!["sse2".into(), "avx2".into()],
         caches: BTreeMap::new(),
         memory_bytes: 32 << 30,
         hypervisor: None,
-        os: "Debian GNU/Linux 12 (bookworm)".into(),
-        kernel: "6.1.0".into(),
-        rustc: "rustc 1.95.0".into(),
         valgrind: None,
-        git_commit: "0123456789abcdef".into(),
-        git_dirty: false,
         date: "2026-12-01T00:00:00Z".into(),
         mode: "quick".into(),
-        facts: None,
+        ..Machine::example()
     }
 }
 

@@ -25,32 +25,7 @@ fn repo() -> Workspace {
 }
 
 fn machine() -> Machine {
-    Machine {
-        id: "x86_64-test-machine-2cpu".into(),
-        cpu_model: "Test CPU".into(),
-        arch: "x86_64".into(),
-        logical_cpus: 2,
-        physical_cores: Some(2),
-        numa_nodes: 1,
-        simd: vec!["sse2".into(), "avx2".into()],
-        caches: [
-            ("l1d".to_string(), 48 << 10),
-            ("l2".to_string(), 2 << 20),
-            ("l3".to_string(), 32 << 20),
-        ]
-        .into(),
-        memory_bytes: 24 << 30,
-        hypervisor: Some("KVM".into()),
-        os: "Debian GNU/Linux 12 (bookworm)".into(),
-        kernel: "6.1.0".into(),
-        rustc: "rustc 1.95.0".into(),
-        valgrind: Some("valgrind-3.19.0".into()),
-        git_commit: "0123456789abcdef".into(),
-        git_dirty: false,
-        date: "2026-11-22T00:00:00Z".into(),
-        mode: "full".into(),
-        facts: None,
-    }
+    Machine::example()
 }
 
 /// Collects the fixtures' raw output (and the custom measurement, when `custom`) under a case
@@ -521,10 +496,13 @@ fn collect_reads_custom_measurements_as_benchkit_wrote_them() {
     assert!(b.wall.is_none() && b.instr.is_none());
     let metric = |s: &str| pipeline::decl::Metric::parse(s).unwrap();
     assert_eq!(
-        pipeline::plan::value(b, &metric("custom.min_step_ns")),
+        pipeline::plan::value(b, &metric("custom.min_step_ns"), None),
         Some(m["min_step_ns"])
     );
-    assert_eq!(pipeline::plan::value(b, &metric("custom.nothing")), None);
+    assert_eq!(
+        pipeline::plan::value(b, &metric("custom.nothing"), None),
+        None
+    );
     assert!(r.benchmarks["compare/sort/stable"].custom.is_none());
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ch99.json");
@@ -1303,4 +1281,58 @@ fn the_committed_machine_folders_are_named_for_the_machine_that_measured_them() 
         runs.iter().any(|r| r.label.ends_with("(reference)")),
         "results/machines/ holds the reference machine (a link to results/reference/)"
     );
+}
+
+fn card_file(machine: Machine) -> pipeline::card::Card {
+    pipeline::card::Card {
+        schema: pipeline::card::CARD_SCHEMA,
+        machine,
+        entries: vec![bookproto::card::Entry::example()],
+    }
+}
+
+#[test]
+fn a_page_quotes_the_machine_card_and_an_entry_it_lacks_stops_the_build() {
+    let page = "# P\n\nRead at {{#card bandwidth/read/t1}}.\n\nClaim {{#include generated/ch99/claim-a.md}}\n";
+    let (d, ws) = temp_book(page);
+    // No card yet: the directive is not one the book knows, and the message says how to get one.
+    let e = err_of(pipeline::site::build(&ws, &ws.committed_generated()));
+    assert!(
+        e.contains("{{#card bandwidth/read/t1}}") && e.contains("scripts/book.sh card"),
+        "{e}"
+    );
+    std::fs::create_dir_all(d.path().join("results/reference")).unwrap();
+    card_file(machine())
+        .save(&d.path().join("results/reference/card.json"))
+        .unwrap();
+    pipeline::site::build(&ws, &ws.committed_generated()).unwrap();
+    let html = std::fs::read_to_string(d.path().join("book/page.html")).unwrap();
+    assert!(
+        html.contains(">12.5 GB/s</span>") && html.contains("best of 10 runs, median 11.0 GB/s"),
+        "{html}"
+    );
+    let (_d2, ws2) = temp_book(&page.replace("read/t1", "read/t9"));
+    std::fs::create_dir_all(ws2.root.join("results/reference")).unwrap();
+    card_file(machine())
+        .save(&ws2.root.join("results/reference/card.json"))
+        .unwrap();
+    let e = err_of(pipeline::site::build(&ws2, &ws2.committed_generated()));
+    assert!(e.contains("{{#card bandwidth/read/t9}}"), "{e}");
+}
+
+#[test]
+fn a_corrupt_card_or_one_of_another_machine_stops_the_pipeline_naming_the_file() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("card.json");
+    std::fs::write(&path, "{ not json").unwrap();
+    let e = err_of(pipeline::card::Card::load(&path));
+    assert!(
+        e.contains("card.json") && e.contains("scripts/book.sh card"),
+        "{e}"
+    );
+    let mut c = card_file(machine());
+    c.entries[0].median = None;
+    c.save(&path).unwrap();
+    let e = err_of(pipeline::card::Card::load(&path));
+    assert!(e.contains("median beside it"), "{e}");
 }

@@ -248,21 +248,7 @@ impl Sample {
     }
 }
 
-/// The median of `v` (the mean of the two middle values for an even count).
-///
-/// # Panics
-/// When `v` is empty.
-pub fn median(v: &[f64]) -> f64 {
-    assert!(!v.is_empty(), "the median of nothing");
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    let m = s.len() / 2;
-    if s.len() % 2 == 1 {
-        s[m]
-    } else {
-        (s[m - 1] + s[m]) / 2.0
-    }
-}
+pub use bookproto::median;
 
 /// Combines the rounds of one implementation at one point into its record (see [`Sample`]).
 ///

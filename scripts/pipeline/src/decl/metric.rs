@@ -29,10 +29,13 @@ pub enum WallMetric {
     /// Throughput: bytes per iteration (criterion's `Throughput::Bytes`) over the median time,
     /// decimal GB/s.
     GbPerS,
+    /// The median time in cycles of the machine's measured clock (median ns × GHz); needs
+    /// results whose machine facts hold the clock.
+    Cycles,
 }
 
 /// Every wall-clock metric with its name and meaning (the reference `book` and the docs use).
-pub const WALL_METRICS: [(WallMetric, &str, &str); 10] = [
+pub const WALL_METRICS: [(WallMetric, &str, &str); 11] = [
     (
         WallMetric::Min,
         "min",
@@ -78,6 +81,11 @@ pub const WALL_METRICS: [(WallMetric, &str, &str); 10] = [
         WallMetric::GbPerS,
         "gb_per_s",
         "throughput: bytes per iteration (criterion's `Throughput::Bytes`) over the median time, decimal GB/s",
+    ),
+    (
+        WallMetric::Cycles,
+        "cycles",
+        "median time per iteration in cycles of the machine's measured clock (median ns × GHz)",
     ),
 ];
 
