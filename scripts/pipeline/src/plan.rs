@@ -1121,8 +1121,9 @@ impl Resolver<'_> {
         let vals: Vec<f64> = ids.iter().map(|id| self.get(id, m)).collect();
         let measured = combine.apply(&vals);
         let interval = self.interval(&ids, m, combine, c.id());
-        // The A/A spread qualifies comparisons of two wall-clock times only.
-        let aa = aa.filter(|_| combine == Combine::Ratio && matches!(m, Metric::Wall(_)));
+        // The A/A spread qualifies comparisons of two wall-clock times (or rates) only, not
+        // ratios of spreads or of interval widths.
+        let aa = aa.filter(|_| combine == Combine::Ratio && is_time(m));
         Ok(claims::evaluated(
             c, test, measured, interval, aa, expression,
         ))
@@ -1191,6 +1192,21 @@ impl Resolver<'_> {
         }
         Ok(spread)
     }
+}
+
+/// Whether a metric is a time per iteration or a rate from one, which an A/A pair's spread
+/// qualifies; the spread of samples and the width of an interval are not.
+fn is_time(m: &Metric) -> bool {
+    matches!(
+        m,
+        Metric::Wall(
+            WallMetric::Median
+                | WallMetric::Min
+                | WallMetric::Mean
+                | WallMetric::GbPerS
+                | WallMetric::Cycles
+        )
+    )
 }
 
 /// How a claim combines its benchmarks' values into one number.
@@ -1380,6 +1396,21 @@ mod tests {
             "older results have no clock"
         );
         assert_eq!(natural_unit(&cycles, &[1.0]), "cycles");
+    }
+
+    #[test]
+    fn the_aa_spread_qualifies_times_and_rates_but_not_spreads_or_interval_widths() {
+        for (m, time) in [
+            (WallMetric::Median, true),
+            (WallMetric::GbPerS, true),
+            (WallMetric::Cycles, true),
+            (WallMetric::CiRel, false),
+            (WallMetric::Cv, false),
+            (WallMetric::StdDev, false),
+        ] {
+            assert_eq!(is_time(&Metric::Wall(m)), time, "{m:?}");
+        }
+        assert!(!is_time(&Metric::Instr("Ir")));
     }
 
     #[test]
