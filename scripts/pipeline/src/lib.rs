@@ -207,6 +207,8 @@ pub struct Rendered {
     pub files: Vec<(PathBuf, String)>,
     /// Claim outcomes by chapter, with the machine they were measured on.
     pub outcomes: BTreeMap<String, (String, Vec<Outcome>)>,
+    /// Check outcomes (`[[check]]`) by chapter: enforced, shown on no page.
+    pub checks: BTreeMap<String, Vec<Outcome>>,
 }
 
 /// Renders loaded chapters (pure: nothing is read or written).
@@ -245,7 +247,15 @@ pub fn render_models(models: &[ChapterModel]) -> Rendered {
     Rendered {
         files,
         outcomes: outcomes(models),
+        checks: checks(models),
     }
+}
+
+fn checks(models: &[ChapterModel]) -> BTreeMap<String, Vec<Outcome>> {
+    models
+        .iter()
+        .map(|m| (m.chapter.package.clone(), m.plan.checks.clone()))
+        .collect()
 }
 
 fn outcomes(models: &[ChapterModel]) -> BTreeMap<String, (String, Vec<Outcome>)> {
@@ -281,16 +291,30 @@ pub fn write(rendered: &Rendered, dest: &Path) -> Result<()> {
 /// Prints every claim's outcome; fails when an instruction-count claim does not hold
 /// (wall-clock claims are reported, never enforced).
 pub fn check(rendered: &Rendered) -> Result<()> {
-    check_outcomes(&rendered.outcomes)
+    check_outcomes(&rendered.outcomes, &rendered.checks)
 }
 
 /// [`check`] on loaded chapters, without rendering anything.
 pub fn check_models(models: &[ChapterModel]) -> Result<()> {
-    check_outcomes(&outcomes(models))
+    check_outcomes(&outcomes(models), &checks(models))
 }
 
-fn check_outcomes(all: &BTreeMap<String, (String, Vec<Outcome>)>) -> Result<()> {
+fn check_outcomes(
+    all: &BTreeMap<String, (String, Vec<Outcome>)>,
+    checks: &BTreeMap<String, Vec<Outcome>>,
+) -> Result<()> {
     let mut failed = Vec::new();
+    let mut identities = 0;
+    for (ch, outs) in checks {
+        for o in outs {
+            if o.fails_enforced() {
+                eprintln!("{}", o.line(ch, "these results"));
+                failed.push(format!("{ch}/{} (a check)", o.id));
+            } else if o.held() {
+                identities += 1;
+            }
+        }
+    }
     let mut counts = [0usize; 5];
     for (ch, (machine, outs)) in all {
         let mut per = [0usize; 5];
@@ -319,7 +343,7 @@ fn check_outcomes(all: &BTreeMap<String, (String, Vec<Outcome>)>) -> Result<()> 
         }
     }
     eprintln!(
-        "claims: {} hold, {} do not, {} not resolved, {} not measured here; {} loose (more than 3× beyond their threshold without a declared reason)",
+        "claims: {} hold, {} do not, {} not resolved, {} not measured here; {} loose (more than 3× beyond their threshold without a declared reason); {identities} checks hold",
         counts[0], counts[1], counts[2], counts[3], counts[4]
     );
     if !failed.is_empty() {
@@ -385,6 +409,7 @@ pub fn instr_check(ws: &Workspace, chapters: &[Chapter]) -> Result<()> {
         for o in plan
             .claims
             .iter()
+            .chain(&plan.checks)
             .filter(|o| o.kind == claims::Kind::Instructions)
         {
             eprintln!("{}", o.line(&ch.package, "fresh counts"));

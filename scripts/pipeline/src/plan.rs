@@ -33,6 +33,8 @@ pub struct Plan {
     pub values: Vec<(String, String)>,
     /// Claims evaluated, in declaration order, then those set aside on this machine.
     pub claims: Vec<Outcome>,
+    /// The checks (`[[check]]`): identities the test suite enforces, shown on no page.
+    pub checks: Vec<Outcome>,
 }
 
 /// Points `(x, y)` of one series.
@@ -461,12 +463,30 @@ impl Resolver<'_> {
             }
         }
         claims.extend(aside);
+        let mut checks = Vec::new();
+        for c in &self.decl.check {
+            unique("check", &format!("check-{}", c.id()))?;
+            if !c.is_instr() {
+                bail!(
+                    "{}: check `{}` is over `{}`, which is not a callgrind count: a check is enforced by the test suite, so it must be deterministic; make it a [[claim]]",
+                    self.file,
+                    c.id(),
+                    c.metric()
+                );
+            }
+            if let Some(why) = c.selectors().into_iter().find_map(|p| self.aside(p)) {
+                checks.push(claims::set_aside(c, why));
+            } else {
+                checks.push(self.claim(c, None)?);
+            }
+        }
         Ok(Plan {
             figures,
             tables,
             listings,
             values,
             claims,
+            checks,
         })
     }
 

@@ -1336,3 +1336,46 @@ fn a_corrupt_card_or_one_of_another_machine_stops_the_pipeline_naming_the_file()
     let e = err_of(pipeline::card::Card::load(&path));
     assert!(e.contains("median beside it"), "{e}");
 }
+
+const CHECK: &str = r#"
+[[check]]
+id = "same-work"
+text = "Both sorts execute the instructions the fixtures hold."
+kind = "ratio"
+metric = "Ir"
+a = "compare/sort/stable"
+b = "compare/sort/unstable"
+op = ">"
+value = 1.0
+"#;
+
+#[test]
+fn a_check_is_enforced_without_a_badge_and_must_be_over_callgrind_counts() {
+    let (_d, ws) = temp_workspace(&format!("{DECL}{CHECK}"));
+    let rendered = render(&ws, &Source::Reference).unwrap();
+    assert!(
+        !rendered
+            .files
+            .iter()
+            .any(|(p, _)| p.to_string_lossy().contains("same-work")),
+        "a check renders no badge"
+    );
+    assert_eq!(rendered.checks["ch99"].len(), 1);
+    pipeline::check(&rendered).unwrap();
+    // The same identity the other way round fails the check, and so the run.
+    let (_d, ws) = temp_workspace(&format!(
+        "{DECL}{}",
+        CHECK.replace("op = \">\"", "op = \"<\"")
+    ));
+    let e = err_of(pipeline::check(&render(&ws, &Source::Reference).unwrap()));
+    assert!(e.contains("ch99/same-work (a check)"), "{e}");
+    let (_d, ws) = temp_workspace(&format!(
+        "{DECL}{}",
+        CHECK.replace("metric = \"Ir\"", "metric = \"median\"")
+    ));
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(
+        e.contains("check `same-work`") && e.contains("not a callgrind count"),
+        "{e}"
+    );
+}

@@ -61,6 +61,15 @@
 //! op = ">="                         # < <= > >= ==
 //! value = 1.1
 //!
+//! [[check]]                         # an identity the tests enforce; no page shows it
+//! id = "layout-same-instructions"
+//! text = "Every pitch executes the same instructions."
+//! kind = "spread"
+//! metric = "Ir"                     # callgrind counts only
+//! benches = "layout/column_sums/*"
+//! op = "=="
+//! value = 1.0
+//!
 //! [[value]]                         # -> src/generated/ch01/value-<id>.md, a number quoted inline
 //! id = "unstable-median"            # {{#include generated/ch01/value-unstable-median.md}}
 //! bench = "compare/sort/unstable"
@@ -102,6 +111,12 @@ pub struct Decl {
     /// Quantitative statements checked on every run.
     #[serde(default)]
     pub claim: Vec<Claim>,
+    /// Identities over callgrind counts that hold by construction (the same function over the
+    /// same amount of data executes the same instructions; a property of callgrind's
+    /// simulation): the test suite enforces them, and no page shows them as a finding. Written
+    /// like a claim; only instruction-count metrics are allowed.
+    #[serde(default)]
+    pub check: Vec<Claim>,
     /// Text shown as code blocks: assembly of the library's functions, or text artifacts.
     #[serde(default)]
     pub listing: Vec<Listing>,
