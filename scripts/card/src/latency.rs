@@ -27,12 +27,15 @@ impl Ring {
     /// A ring of `kib` KiB on `pages`.
     ///
     /// # Panics
-    /// When `kib` is zero.
+    /// When `kib` is zero or its bytes overflow `usize`.
     pub fn new(kib: usize, pages: Pages) -> Ring {
-        let lines = kib * 1024 / 64;
+        let bytes = kib
+            .checked_mul(1024)
+            .unwrap_or_else(|| panic!("a ring of {kib} KiB does not fit the address space"));
+        let lines = bytes / 64;
         assert!(lines > 0, "a ring of no lines");
         let next = cyclic_permutation(lines, SEED);
-        let mut buf = Mapped::new(lines * 64, pages);
+        let mut buf = Mapped::new(bytes, pages);
         let words = words_mut(&mut buf);
         for (line, &n) in next.iter().enumerate() {
             words[line * WORDS_PER_LINE] = u64::from(n) * WORDS_PER_LINE as u64;
@@ -140,6 +143,12 @@ mod tests {
         }
         assert_eq!(at, 0, "a lap returns to the start");
         assert!(seen.iter().all(|&s| s));
+    }
+
+    #[test]
+    #[should_panic(expected = "does not fit the address space")]
+    fn a_ring_whose_bytes_overflow_is_refused() {
+        Ring::new(usize::MAX / 512, Pages::Base);
     }
 
     #[test]
