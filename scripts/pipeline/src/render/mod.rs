@@ -127,11 +127,21 @@ fn setup_box(ch: &Chapter, r: &Results, results_file: &str) -> String {
         Some(p) => format!("{} logical CPUs on {p} cores", m.logical_cpus),
         None => format!("{} logical CPUs", m.logical_cpus),
     };
-    let mode = match m.mode.as_str() {
-        "quick" => "quick (short warm-up and measurement; for a first look, not for publication)",
-        _ => {
-            "full (publication-length warm-up, measurement and sample count; the settings are in `scripts/benchkit`, shown in the method appendix)"
+    let rounds = r
+        .benchmarks
+        .values()
+        .filter_map(|b| b.wall.as_ref())
+        .map(|w| w.rounds.len())
+        .max()
+        .unwrap_or(0);
+    let mode = match (m.mode.as_str(), rounds) {
+        ("quick", _) => {
+            "quick (short warm-up and measurement, one round; for a first look, not for publication)".to_string()
         }
+        (_, n) if n > 1 => format!(
+            "full (publication-length warm-up, measurement and sample count, split into {n} rounds of separate processes minutes apart; the settings are in `scripts/benchkit`, shown in the method appendix)"
+        ),
+        _ => "full (publication-length warm-up, measurement and sample count; the settings are in `scripts/benchkit`, shown in the method appendix)".to_string(),
     };
     let hyp = m
         .hypervisor
