@@ -193,7 +193,17 @@ fn inline(c: &mut Criterion) {
     g.finish();
 }
 
+/// The A/A control: `hoist/hash_repeated/guarded`'s body under its twin's id, last in the run,
+/// so that the pair differs only by how the run drifted between them.
+fn aa(c: &mut Criterion) {
+    let mut g = c.benchmark_group("aa");
+    g.bench_function(id("aa", "hoist", "hash_repeated.guarded"), |b| {
+        b.iter(|| bodies::hash_repeated_guarded(black_box(KEY)))
+    });
+    g.finish();
+}
+
 benchkit::main!(
     cases = ch02::cases::all();
-    targets = dce, fold, hoist, cache, predict, timer, small, inline
+    targets = dce, fold, hoist, cache, predict, timer, small, inline, aa
 );

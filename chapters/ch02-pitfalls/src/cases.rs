@@ -159,5 +159,12 @@ pub fn all() -> Vec<Case> {
         Case::new("inline", "ns_to_us", "inline_hint"),
         Case::new("inline", "ns_to_us", "library"),
     ]);
+    // The A/A control: the guarded hoisting body again, at the end of the run.
+    let twin = cases
+        .iter()
+        .find(|c| c.id.to_string() == "hoist/hash_repeated/guarded")
+        .map(Case::twin)
+        .expect("the guarded hoisting case is listed");
+    cases.push(twin);
     cases
 }

@@ -148,4 +148,18 @@ fn protocol(c: &mut Criterion) {
     g.finish();
 }
 
-benchkit::main!(cases = all(); targets = load, summary, record_one, protocol);
+/// The A/A control: the largest HDR summary under its twin's id, last in the run, so that the
+/// pair differs only by how the run drifted between them.
+fn aa(c: &mut Criterion) {
+    let mut g = c.benchmark_group("aa");
+    for case in cases("aa") {
+        let values = latency_sample(case.usize("n"));
+        let mut h = histogram();
+        g.bench_function(benchkit::id(&case), |b| {
+            b.iter(|| hdr_percentiles(black_box(&mut h), black_box(&values)))
+        });
+    }
+    g.finish();
+}
+
+benchkit::main!(cases = all(); targets = load, summary, record_one, protocol, aa);

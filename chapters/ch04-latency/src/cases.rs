@@ -163,5 +163,12 @@ pub fn all() -> Vec<Case> {
     cases.push(
         Case::new("protocol", "handle", &format!("frames{FRAMES}")).param("frames", count(FRAMES)),
     );
+    // The A/A control: the largest HDR summary again, at the end of the run.
+    let n = SUMMARY_LENS[SUMMARY_LENS.len() - 1];
+    cases.push(
+        Case::new("summary", "hdr", &format!("n{n}"))
+            .param("n", count(n))
+            .twin(),
+    );
     cases
 }

@@ -147,4 +147,22 @@ fn transpose(c: &mut Criterion) {
     g.finish();
 }
 
-benchkit::main!(cases = ch05::cases::all(); targets = ladder, bandwidth, transpose);
+/// The A/A control: the 64 MiB read under its twin's id, last in the run, so that the pair
+/// differs only by how the run drifted between them.
+fn aa(c: &mut Criterion) {
+    let mut g = c.benchmark_group("aa");
+    apply(&mut g, SWEEP);
+    for case in cases("aa") {
+        let buf = filled_lines(lines_in(case.usize("kib")), Pages::Huge);
+        g.bench_function(benchkit::id(&case), |b| {
+            b.iter_custom(|lines| {
+                let start = Instant::now();
+                black_box(read_lines(black_box(&buf), lines));
+                start.elapsed()
+            })
+        });
+    }
+    g.finish();
+}
+
+benchkit::main!(cases = ch05::cases::all(); targets = ladder, bandwidth, transpose, aa);

@@ -114,5 +114,7 @@ pub fn all() -> Vec<Case> {
             });
         }
     }
+    // The A/A control: the 64 MiB read again, at the end of the run.
+    cases.push(kib("bandwidth", "read", 65536).twin());
     cases
 }

@@ -303,7 +303,23 @@ fn prefetch(c: &mut Criterion) {
 }
 // ANCHOR_END: wall_prefetch
 
+/// The A/A control: the one-field AoS scan under its twin's id, last in the run, so that the
+/// pair differs only by how the run drifted between them.
+fn aa(c: &mut Criterion) {
+    let aos = Aos::random(SOA_RECORDS, SOA_SEED);
+    let mut g = c.benchmark_group("aa");
+    g.sampling_mode(SamplingMode::Flat);
+    apply(&mut g, BIG);
+    for case in group_cases("aa") {
+        let k = case.usize("fields");
+        g.bench_function(benchkit::id(&case), |b| {
+            b.iter(|| black_box(sum_fields_aos(black_box(&aos), black_box(k))))
+        });
+    }
+    g.finish();
+}
+
 benchkit::main!(
     cases = ch06::cases::all();
-    targets = fields, padding, split_loads, hotcold, prefetch
+    targets = fields, padding, split_loads, hotcold, prefetch, aa
 );

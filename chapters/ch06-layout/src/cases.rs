@@ -254,5 +254,11 @@ pub fn all() -> Vec<Case> {
         Case::new("sim_gather", "prefetch", &Order::Random(GATHER_SEED).name()),
     ]);
     cases.extend(counted.into_iter().map(|c| c.instr_only(sim)));
+    // The A/A control: the one-field AoS scan again, at the end of the run.
+    cases.push(
+        Case::new("fields", "aos", &case_name("k", 1.0))
+            .param("fields", 1.0)
+            .twin(),
+    );
     cases
 }

@@ -172,7 +172,21 @@ fn member(c: &mut Criterion) {
     g.finish();
 }
 
+/// The A/A control: the branchy filter at one half under its twin's id, on the same input,
+/// last in the run, so that the pair differs only by how the run drifted between them.
+fn aa(c: &mut Criterion) {
+    let mut g = c.benchmark_group("aa");
+    for case in group_cases("aa") {
+        let p = u32::try_from(case.usize("percent")).expect("a percentage");
+        let mut input = FilterCase::random(FILTER_LEN, p, FILTER_SEED);
+        g.bench_function(benchkit::id(&case), |b| {
+            b.iter(|| black_box(black_box(&mut input).run(Filter::Branchy)))
+        });
+    }
+    g.finish();
+}
+
 benchkit::main!(
     cases = ch07::cases::all();
-    targets = filter, sorted, search, bit_kernels, member
+    targets = filter, sorted, search, bit_kernels, member, aa
 );

@@ -103,5 +103,7 @@ pub fn all() -> Vec<Case> {
         }));
     }
     cases.extend(["bitset", "vec_bool", "hashset"].map(|s| Case::new("member", "contains", s)));
+    // The A/A control: the branchy filter at one half again, at the end of the run.
+    cases.push(percent("filter", "branchy", 50).twin());
     cases
 }

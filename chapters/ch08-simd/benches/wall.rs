@@ -397,7 +397,22 @@ fn bandwidth(c: &mut Criterion) {
 }
 // ANCHOR_END: wall_bandwidth
 
+/// The A/A control: the auto-vectorised sum in L1 under its twin's id, on the same floats,
+/// last in the run, so that the pair differs only by how the run drifted between them.
+fn aa(c: &mut Criterion) {
+    let x = random_f32s(L1_FLOATS, SEED);
+    let mut g = c.benchmark_group("aa");
+    apply(&mut g, SMALL);
+    g.throughput(bytes_of::<f32>(x.len()));
+    for case in group_cases("aa") {
+        g.bench_function(benchkit::id(&case), |b| {
+            b.iter(|| black_box(sum_auto(black_box(&x))))
+        });
+    }
+    g.finish();
+}
+
 benchkit::main!(
     cases = ch08::cases::all();
-    targets = sum, sum_offset, dot, find, filter, accumulators, autovec, fusion, matrix, bandwidth
+    targets = sum, sum_offset, dot, find, filter, accumulators, autovec, fusion, matrix, bandwidth, aa
 );

@@ -13,9 +13,9 @@ use bookproto::{Case, case_name, sweep};
 use crate::accumulators::COUNTS;
 use crate::isa::Isa;
 
-/// Floats per sum, per accumulator case and per fused pass at the small size: 16 KiB, a third
-/// of this machine's 48 KiB L1 data cache, so that loads hit L1 and the kernel's own work is
-/// what is measured.
+/// Floats per sum, per accumulator case and per fused pass at the small size: 16 KiB, half or
+/// less of the L1 data cache of current x86-64 cores (32 or 48 KiB), so that loads hit L1 and
+/// the kernel's own work is what is measured.
 pub const L1_FLOATS: usize = 4096;
 
 /// Where, in bytes past a cache-line boundary, the offset sums start their 16 KiB (every other
@@ -190,15 +190,25 @@ pub fn all() -> Vec<Case> {
         NO_AVX512,
     ));
     for n in COUNTS {
-        let acc = |version: &str| {
-            Case::new("accumulators", version, &case_name("acc", n as f64))
-                .param("accumulators", n as f64)
+        // With one accumulator every addition waits for the one before, so the sum is one
+        // chain of `L1_FLOATS / lanes` additions, and its time per addition is the adder's
+        // latency (`chain_adds`, for cycles per addition).
+        let acc = |version: &str, lanes: usize| {
+            let c = Case::new("accumulators", version, &case_name("acc", n as f64))
+                .param("accumulators", n as f64);
+            if n == 1 {
+                c.param("chain_adds", (L1_FLOATS / lanes) as f64)
+            } else {
+                c
+            }
         };
-        cases.push(acc("portable"));
+        cases.push(acc("portable", 1));
         cases.extend(
-            [Isa::Avx2, Isa::Avx512]
+            [(Isa::Avx2, 8), (Isa::Avx512, 16)]
                 .into_iter()
-                .filter_map(|isa| on_isa(acc(isa.name()), isa, isa != Isa::Avx512, NO_AVX512)),
+                .filter_map(|(isa, lanes)| {
+                    on_isa(acc(isa.name(), lanes), isa, isa != Isa::Avx512, NO_AVX512)
+                }),
         );
     }
     cases.extend(
@@ -246,5 +256,12 @@ pub fn all() -> Vec<Case> {
                 }),
         );
     }
+    // The A/A control: the auto-vectorised sum in L1 again, at the end of the run.
+    let twin = cases
+        .iter()
+        .find(|c| c.id.group == "sum" && c.id.case == "auto" && c.id.function == sum)
+        .map(Case::twin)
+        .expect("the auto-vectorised sum is listed");
+    cases.push(twin);
     cases
 }

@@ -26,7 +26,8 @@ use ch09::inlining::{
     total_never, total_plain,
 };
 use ch09::kernel::{
-    crc32c_asm, crc32c_intrinsic, crc32c_table, sum_asm, sum_compiler, sum_global_asm,
+    crc32c_asm, crc32c_intrinsic, crc32c_table, sum_asm, sum_asm_unrolled, sum_compiler,
+    sum_global_asm,
 };
 use common::*;
 use gungraun::{Callgrind, library_benchmark, library_benchmark_group, main};
@@ -39,6 +40,7 @@ type CheckedLoop = fn(&[u32]) -> Result<u64, OutOfRange>;
 #[library_benchmark]
 #[bench::compiler(sum_input(), sum_compiler)]
 #[bench::asm(sum_input(), sum_asm)]
+#[bench::asm_unrolled(sum_input(), sum_asm_unrolled)]
 #[bench::global_asm(sum_input(), sum_global_asm)]
 fn sum(xs: Vec<u64>, f: SumKernel) -> (Vec<u64>, u64) {
     let r = f(black_box(&xs));

@@ -26,7 +26,8 @@ use ch09::inlining::{
     total_plain,
 };
 use ch09::kernel::{
-    crc32c_asm, crc32c_intrinsic, crc32c_table, sum_asm, sum_compiler, sum_global_asm,
+    crc32c_asm, crc32c_intrinsic, crc32c_table, sum_asm, sum_asm_unrolled, sum_compiler,
+    sum_global_asm,
 };
 use common::*;
 
@@ -69,9 +70,10 @@ fn kernel(c: &mut Criterion) {
     let xs = sum_input();
     let data = crc_input();
     let mut g = c.benchmark_group("kernel");
-    let sums: [(&str, SumKernel); 3] = [
+    let sums: [(&str, SumKernel); 4] = [
         ("compiler", sum_compiler),
         ("asm", sum_asm),
+        ("asm_unrolled", sum_asm_unrolled),
         ("global_asm", sum_global_asm),
     ];
     for case in cases("kernel", "sum") {

@@ -53,7 +53,14 @@ pub fn all() -> Vec<Case> {
             .map(|c| Case::new(group, function, c))
             .collect()
     };
-    let mut cases = named("kernel", "sum", &["compiler", "asm", "global_asm"]);
+    let mut cases: Vec<Case> = named(
+        "kernel",
+        "sum",
+        &["compiler", "asm", "asm_unrolled", "global_asm"],
+    )
+    .into_iter()
+    .map(|c| c.param("elements", SUM_LEN as f64))
+    .collect();
     cases.extend(named("kernel", "crc32c", &["table", "intrinsic", "asm"]));
     cases.extend(named(
         "inlining",

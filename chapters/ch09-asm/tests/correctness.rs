@@ -11,7 +11,8 @@ use ch09::inlining::{
     total_never, total_plain,
 };
 use ch09::kernel::{
-    crc32c_asm, crc32c_intrinsic, crc32c_table, sum_asm, sum_compiler, sum_global_asm,
+    crc32c_asm, crc32c_intrinsic, crc32c_table, sum_asm, sum_asm_unrolled, sum_compiler,
+    sum_global_asm,
 };
 use ch09::lto;
 use proptest::prelude::*;
@@ -44,7 +45,7 @@ fn crc32c_matches_the_published_check_value() {
 #[test]
 fn the_sums_wrap_and_handle_empty_input() {
     let xs = [u64::MAX, 2, 3];
-    for f in [sum_compiler, sum_asm, sum_global_asm] {
+    for f in [sum_compiler, sum_asm, sum_asm_unrolled, sum_global_asm] {
         assert_eq!(f(&xs), 4);
         assert_eq!(f(&[]), 0);
     }
@@ -70,6 +71,7 @@ proptest! {
         let want = xs.iter().fold(0u64, |a, &x| a.wrapping_add(x));
         prop_assert_eq!(sum_compiler(&xs), want);
         prop_assert_eq!(sum_asm(&xs), want);
+        prop_assert_eq!(sum_asm_unrolled(&xs), want);
         prop_assert_eq!(sum_global_asm(&xs), want);
     }
 

@@ -338,6 +338,26 @@ impl Case {
         self
     }
 
+    /// The case's A/A twin: the same function on the same input, measured again under the id
+    /// `aa/<group>/<function>.<case>` by the wall-clock harness only. A chapter's harness
+    /// registers it last in its run (the `aa` group), so that the two ids, measured far apart
+    /// in one run, differ only by the run's drift: the chapter declares the pair `[[aa]]`.
+    pub fn twin(&self) -> Case {
+        Case {
+            id: Id::new(
+                "aa",
+                &self.id.group,
+                &format!("{}.{}", self.id.function, self.id.case),
+            ),
+            params: self.params.clone(),
+            harnesses: Harnesses::Wall(format!(
+                "the A/A twin of {}: the same code, whose instructions its twin's count states",
+                self.id
+            )),
+            requires: self.requires.clone(),
+        }
+    }
+
     /// Measured by the wall-clock harness only, because `why`.
     pub fn wall_only(mut self, why: &str) -> Case {
         self.harnesses = Harnesses::Wall(why.into());

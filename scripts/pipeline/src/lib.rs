@@ -81,6 +81,7 @@ pub fn results_path(ws: &Workspace, ch: &Chapter, source: &Source) -> Result<Pat
 /// Runs and collects the chosen chapters, writing `<out>/<chapter>.json` for each.
 pub fn measure(ws: &Workspace, chapters: &[Chapter], mode: Mode, out: &Path) -> Result<()> {
     run::ensure_tools(&ws.root)?;
+    ensure_card(ws, chapters, mode, out)?;
     for ch in chapters {
         run::chapter(ws, ch, mode, Which::All)?;
         let dirs = ws.dirs(ch);
@@ -104,6 +105,34 @@ pub fn measure(ws: &Workspace, chapters: &[Chapter], mode: Mode, out: &Path) -> 
         plan::resolve(&decl, &results, &path)?;
         results.save(&path)?;
         eprintln!("[{}] results written to {}", ch.package, ws.rel(&path));
+    }
+    Ok(())
+}
+
+/// Measures this machine's card into `out` first when a chapter about to be measured compares
+/// with it (a limit claim) and `out` holds no card of this machine, so that the new results
+/// can be checked against their own machine's limits.
+fn ensure_card(ws: &Workspace, chapters: &[Chapter], mode: Mode, out: &Path) -> Result<()> {
+    let mut needs = false;
+    for ch in chapters {
+        let decl = Decl::load(&ch.decl_path())?;
+        needs |= decl
+            .claim
+            .iter()
+            .any(|c| matches!(c, crate::decl::Claim::Limit(_)));
+    }
+    if !needs {
+        return Ok(());
+    }
+    let path = out.join(card::FILE);
+    let here = machine::Machine::detect(&ws.root, mode.name()).id;
+    let current = path.is_file() && card::Card::load(&path).is_ok_and(|c| c.machine.id == here);
+    if !current {
+        eprintln!(
+            "the chapters compare with this machine's card, and {} holds none of this machine: measuring it first",
+            ws.rel(out)
+        );
+        card::measure(ws, mode, out)?;
     }
     Ok(())
 }

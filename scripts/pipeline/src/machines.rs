@@ -73,7 +73,7 @@ pub fn load_run(
             );
         }
         let decl = Decl::load(&ch.decl_path())?;
-        let p = plan::resolve(&decl, &results, &path)?;
+        let p = plan::resolve_with(&decl, &results, &path, plan::CardNeed::Optional)?;
         out.insert(ch.package.clone(), p.claims);
         machine.get_or_insert(results.machine);
     }
@@ -392,4 +392,134 @@ pub fn pack(ws: &Workspace) -> Result<PathBuf> {
         String::from_utf8_lossy(&sum.stdout).trim()
     );
     Ok(archive)
+}
+
+/// The page "This machine" (`{{#this-machine}}`): the machine the pages' numbers come from,
+/// its recorded facts, its cache sizes as reported beside the load latencies the card
+/// measured, and its physical limits; `source` names the card's file.
+pub fn this_machine(c: &Card, source: &str) -> String {
+    let m = &c.machine;
+    let mut s = format!(
+        "The card in `{source}` was measured on `{}` in {} mode on {}, from commit {}{}.\n\n",
+        m.id,
+        m.mode,
+        m.day(),
+        m.short_commit(),
+        if m.git_dirty {
+            " (with uncommitted changes)"
+        } else {
+            ""
+        }
+    );
+    s += "## The machine\n\n| | |\n|---|---|\n";
+    for (row, value) in CARD.iter().zip(card(m)) {
+        let _ = writeln!(s, "| {row} | {} |", format::html(&value));
+    }
+    s += "\n## Facts recorded with it\n\nEach was measured or read by the pipeline while the card was measured; \
+          a fact it could not establish says so.\n\n| Fact | Value |\n|---|---|\n";
+    for (fact, value) in facts(m) {
+        let _ = writeln!(s, "| {fact} | {} |", format::html(&value));
+    }
+    s += "\n## Caches: reported and measured\n\nThe sizes the kernel reports for CPU 0, beside the card's \
+          dependent-load latency at each working set (a random cycle through every line of the \
+          buffer, best of its runs). A level ends where the latency steps up; which reported \
+          level a working set fits in is in the last column.\n\n";
+    s += &ladder(c);
+    s += "\n## Physical limits\n\nA bandwidth or a latency is the best of its runs, with their median beside \
+          it, as STREAM reports it; a durable write is a percentile of single writes.\n\n";
+    s += &card::table(&[("This machine".to_string(), Some(c))]);
+    s
+}
+
+/// The recorded facts of a machine, as rows; `not recorded` for results that predate them.
+fn facts(m: &Machine) -> Vec<(&'static str, String)> {
+    let none = || "not recorded".to_string();
+    let Some(f) = &m.facts else {
+        return vec![("Facts", "not recorded (these results predate them)".into())];
+    };
+    let ghz = |g: Option<f64>| g.map_or_else(none, |g| format!("{g:.2} GHz"));
+    let clock = match f.clock_ghz {
+        Some(g) => format!("{g:.2} GHz"),
+        None => "not stated: the two chains disagree by more than 5%, or were not measured".into(),
+    };
+    let yes_no = |b: Option<bool>, yes: &str, no: &str| {
+        b.map_or_else(none, |b| if b { yes.to_string() } else { no.to_string() })
+    };
+    vec![
+        ("Core clock", clock),
+        (
+            "Clock from a chain of dependent `imul` (3 cycles each)",
+            ghz(f.clock_imul_ghz),
+        ),
+        (
+            "Clock from a chain of dependent `add reg, [mem]`",
+            ghz(f.clock_add_ghz),
+        ),
+        (
+            "Kernel tick rate (`CONFIG_HZ`)",
+            f.tick_hz.map_or_else(none, |h| format!("{h} Hz")),
+        ),
+        ("Clock source", f.clocksource.clone().unwrap_or_else(none)),
+        (
+            "Transparent huge pages (enabled, defrag)",
+            format!(
+                "{}, {}",
+                f.thp_enabled.clone().unwrap_or_else(none),
+                f.thp_defrag.clone().unwrap_or_else(none)
+            ),
+        ),
+        (
+            "`perf_event_paranoid`",
+            f.perf_event_paranoid.map_or_else(none, |p| p.to_string()),
+        ),
+        (
+            "Hardware counters",
+            yes_no(
+                f.hardware_counters,
+                "available",
+                "not available (software events only)",
+            ),
+        ),
+        (
+            "Real-time priority (`SCHED_FIFO`)",
+            yes_no(f.realtime_allowed, "granted", "refused"),
+        ),
+    ]
+}
+
+/// The card's load-latency ladder beside the reported cache sizes.
+fn ladder(c: &Card) -> String {
+    let m = &c.machine;
+    let levels: Vec<(&str, u64)> = ["l1d", "l2", "l3"]
+        .into_iter()
+        .filter_map(|k| m.caches.get(k).map(|b| (k, *b)))
+        .collect();
+    let mut s = String::from(
+        "| Working set | 4 KiB pages | huge pages asked for | Fits in (reported) |\n|--:|--:|--:|---|\n",
+    );
+    let sizes: Vec<u64> = c
+        .entries
+        .iter()
+        .filter_map(|e| e.id.strip_prefix("latency/base/kib")?.parse().ok())
+        .collect();
+    for kib in sizes {
+        let bytes = kib * 1024;
+        let get = |pages: &str| {
+            c.get(&format!("latency/{pages}/kib{kib}"))
+                .map_or("–".to_string(), card::cell)
+        };
+        let fits = levels.iter().find(|(_, size)| bytes <= *size).map_or_else(
+            || "none: beyond the last level".to_string(),
+            |(k, size)| format!("{} ({})", k.to_uppercase(), human_bytes(*size)),
+        );
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            human_bytes(bytes),
+            format::html(&get("base")),
+            format::html(&get("huge")),
+            fits
+        );
+    }
+    s
 }

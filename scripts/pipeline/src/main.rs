@@ -149,12 +149,12 @@ fn main_inner() -> Result<()> {
     }
     if args.stage == Stage::Measure || (args.stage == Stage::All && !args.saved) {
         let chapters = ws.select(&args.chapters)?;
-        measure(&ws, &chapters, mode, &results_out)?;
         if args.chapters.is_empty() {
             // The whole book: the card is measured in the same session as the chapters that
-            // quote it.
+            // quote it, first, so that their limit claims are checked against it.
             pipeline::card::measure(&ws, mode, &results_out)?;
         }
+        measure(&ws, &chapters, mode, &results_out)?;
         eprintln!("measured in {:.1} s", t.elapsed().as_secs_f64());
         if args.stage == Stage::Measure {
             return Ok(());

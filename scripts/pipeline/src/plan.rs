@@ -14,8 +14,8 @@ use anyhow::{Context, Result, bail};
 
 use crate::claims::{self, Outcome};
 use crate::decl::{
-    Bars, Better, Cdf, Claim, Decl, Figure, Histogram, Line, ListingSource, Metric, Percentiles,
-    Row, Scatter, Series, Threads, Unit, WallMetric, matching,
+    Bars, Better, Cdf, Claim, Decl, Figure, Histogram, LimitClaim, Line, ListingSource, Metric,
+    Percentiles, Row, Scatter, Series, Threads, Unit, WallMetric, matching,
 };
 use crate::format;
 use crate::results::{Bench, Results};
@@ -35,6 +35,9 @@ pub struct Plan {
     pub claims: Vec<Outcome>,
     /// The checks (`[[check]]`): identities the test suite enforces, shown on no page.
     pub checks: Vec<Outcome>,
+    /// The run's A/A control, when the chapter declares one: the largest factor by which its
+    /// same-code pairs differ (their intervals included), and the pairs.
+    pub aa: Option<(f64, Vec<(String, String)>)>,
 }
 
 /// Points `(x, y)` of one series.
@@ -274,13 +277,63 @@ fn label(template: &str, id: &str, b: &Bench) -> std::result::Result<String, Str
 
 /// Resolves a chapter's declarations against one results file (read from `results_path`).
 pub fn resolve(decl: &Decl, results: &Results, results_path: &Path) -> Result<Plan> {
+    resolve_with(decl, results, results_path, CardNeed::Required)
+}
+
+/// What a limit claim does when the results' folder holds no machine card.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CardNeed {
+    /// Stop, naming the folder and how to measure the card (the book's own results).
+    Required,
+    /// Set the claim aside as not measured there (another machine's folder, on appendix C).
+    Optional,
+}
+
+/// As [`resolve`], saying what a limit claim does without a card.
+pub fn resolve_with(
+    decl: &Decl,
+    results: &Results,
+    results_path: &Path,
+    need: CardNeed,
+) -> Result<Plan> {
+    let has_limits = decl.claim.iter().any(|c| matches!(c, Claim::Limit(_)));
+    let card = if has_limits {
+        card_beside(results, results_path)?
+    } else {
+        None
+    };
     Resolver {
         decl,
         r: results,
         file: decl.path.display().to_string(),
         results_path,
+        card,
+        need,
     }
     .run()
+}
+
+/// The machine card in the folder of `results_path`, when there is one; a card of another
+/// machine than the results' stops.
+fn card_beside(results: &Results, results_path: &Path) -> Result<Option<crate::card::Card>> {
+    let Some(dir) = results_path.parent() else {
+        return Ok(None);
+    };
+    let path = dir.join(crate::card::FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let card = crate::card::Card::load(&path)?;
+    if card.machine.id != results.machine.id {
+        bail!(
+            "{} was measured on `{}`, but {} on `{}`: a chapter's limits come from its own machine's card; measure the card here with `scripts/book.sh card`",
+            path.display(),
+            card.machine.id,
+            results_path.display(),
+            results.machine.id
+        );
+    }
+    Ok(Some(card))
 }
 
 struct Resolver<'a> {
@@ -288,6 +341,8 @@ struct Resolver<'a> {
     r: &'a Results,
     file: String,
     results_path: &'a Path,
+    card: Option<crate::card::Card>,
+    need: CardNeed,
 }
 
 impl Resolver<'_> {
@@ -368,6 +423,18 @@ impl Resolver<'_> {
         self.r.machine.facts.as_ref().and_then(|f| f.clock_ghz)
     }
 
+    /// A case parameter to divide a metric by (`per = "elements"`); it must be positive.
+    fn divisor(&self, what: &str, id: &str, x: &str) -> Result<f64> {
+        let n = self.param(what, id, x)?;
+        if !(n.is_finite() && n > 0.0) {
+            bail!(
+                "{}: {what} divides by parameter `{x}` of `{id}`, which is {n}: a count to divide by must be positive",
+                self.file
+            );
+        }
+        Ok(n)
+    }
+
     fn param(&self, what: &str, id: &str, x: &str) -> Result<f64> {
         let b = &self.r.benchmarks[id];
         b.params.get(x).copied().with_context(|| {
@@ -445,7 +512,10 @@ impl Resolver<'_> {
                     v.bench
                 );
             }
-            let x = self.get(ids[0], &v.metric);
+            let mut x = self.get(ids[0], &v.metric);
+            if let Some(per) = &v.per {
+                x /= self.divisor(&what, ids[0], per)?;
+            }
             let unit = v
                 .unit
                 .map(Unit::name)
@@ -457,7 +527,12 @@ impl Resolver<'_> {
         let aa = self.aa_spread()?;
         for c in &self.decl.claim {
             unique("claim", &format!("claim-{}", c.id()))?;
-            match c.selectors().into_iter().find_map(|p| self.aside(p)) {
+            let why = c
+                .selectors()
+                .into_iter()
+                .find_map(|p| self.aside(p))
+                .or_else(|| self.no_card(c));
+            match why {
                 Some(why) => aside.push(claims::set_aside(c, why)),
                 None => claims.push(self.claim(c, aa)?),
             }
@@ -487,6 +562,15 @@ impl Resolver<'_> {
             values,
             claims,
             checks,
+            aa: aa.map(|spread| {
+                let pairs = self
+                    .decl
+                    .aa
+                    .iter()
+                    .map(|p| (p.a.clone(), p.b.clone()))
+                    .collect();
+                (spread, pairs)
+            }),
         })
     }
 
@@ -990,6 +1074,9 @@ impl Resolver<'_> {
                             b.len()
                         );
                     }
+                    if let Some(per) = &c.per {
+                        self.divisor(&what, base, per)?;
+                    }
                 }
             }
             for id in self.ids(&what, row.selector(), None)? {
@@ -998,13 +1085,33 @@ impl Resolver<'_> {
                     Row::Labelled { label: l, .. } => label(l, id, &self.r.benchmarks[id])
                         .map_err(|e| anyhow::anyhow!("{}: {what}: {e}", self.file))?,
                 };
+                for c in &columns {
+                    if let Some(per) = &c.per {
+                        self.divisor(&what, id, per)?;
+                    }
+                }
                 rows.push((l, id));
             }
         }
+        // A column's value of one row, divided by the row's parameter `per` when it names one
+        // (checked above to be there and positive).
+        let value = |id: &str, c: &crate::decl::Column| {
+            let v = self.get(id, &c.metric);
+            match &c.per {
+                Some(per) => {
+                    v / self.r.benchmarks[id]
+                        .params
+                        .get(per)
+                        .copied()
+                        .unwrap_or(f64::NAN)
+                }
+                None => v,
+            }
+        };
         let units: Vec<&'static str> = columns
             .iter()
             .map(|c| {
-                let vals: Vec<f64> = rows.iter().map(|(_, id)| self.get(id, &c.metric)).collect();
+                let vals: Vec<f64> = rows.iter().map(|(_, id)| value(id, c)).collect();
                 match c.unit {
                     Some(u) => u.name(),
                     None => {
@@ -1030,9 +1137,9 @@ impl Resolver<'_> {
                     .iter()
                     .zip(&units)
                     .map(|(c, unit)| {
-                        let v = self.get(id, &c.metric);
+                        let v = value(id, c);
                         match &c.ratio_to {
-                            Some(base) => Cell::Ratio(v / self.get(base, &c.metric)),
+                            Some(base) => Cell::Ratio(v / value(base, c)),
                             None if *unit == "auto" => Cell::Value(v, format::auto_time_unit(v)),
                             None => Cell::Value(v, unit),
                         }
@@ -1094,6 +1201,99 @@ impl Resolver<'_> {
         })
     }
 
+    /// Why a limit claim is not evaluated here: another machine's folder without a card.
+    fn no_card(&self, c: &Claim) -> Option<String> {
+        (matches!(c, Claim::Limit(_)) && self.card.is_none() && self.need == CardNeed::Optional)
+            .then(|| "no machine card was measured with these results".to_string())
+    }
+
+    /// The card's entry `id`, a bandwidth; every way it can be missing stops with the fix.
+    fn bandwidth(&self, what: &str, id: &str) -> Result<&bookproto::card::Entry> {
+        let dir = self
+            .results_path
+            .parent()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
+        let Some(card) = &self.card else {
+            bail!(
+                "{}: {what} compares with the machine card's `{id}`, but {dir}/{} does not exist: measure this machine's card with `scripts/book.sh card` (about 15 s in quick mode), then render again",
+                self.file,
+                crate::card::FILE
+            );
+        };
+        let Some(e) = card.get(id) else {
+            let known: Vec<&str> = card.entries.iter().map(|e| e.id.as_str()).collect();
+            bail!(
+                "{}: {what} names card entry `{id}`, which {dir}/{} does not hold (it has: {}): name one of those",
+                self.file,
+                crate::card::FILE,
+                known.join(", ")
+            );
+        };
+        if e.unit != "GB/s" {
+            bail!(
+                "{}: {what} names card entry `{id}`, which is in {}: a limit claim divides bytes by a bandwidth in GB/s",
+                self.file,
+                e.unit
+            );
+        }
+        Ok(e)
+    }
+
+    /// A limit claim: the benchmark's time over the time the card's bandwidth allows for its
+    /// bytes. The card's entry is a best-of value, taken as exact; the interval is the
+    /// benchmark's own, scaled.
+    fn limit(
+        &self,
+        c: &Claim,
+        l: &LimitClaim,
+        test: crate::decl::Test,
+        what: &str,
+    ) -> Result<Outcome> {
+        let m = &l.metric;
+        if !matches!(
+            m,
+            Metric::Wall(WallMetric::Median | WallMetric::Min | WallMetric::Mean)
+        ) {
+            bail!(
+                "{}: {what} is over `{m}`: a limit claim compares a time per iteration (median, min or mean) with the card",
+                self.file
+            );
+        }
+        if !(l.bytes.is_finite() && l.bytes > 0.0) {
+            bail!(
+                "{}: {what} gives bytes = {}: the bytes one iteration moves must be a positive number",
+                self.file,
+                l.bytes
+            );
+        }
+        let ids = self.ids(what, &l.a, Some(m))?;
+        if ids.len() != 1 || ids[0] != l.a {
+            bail!(
+                "{}: {what}: names `{}` where one benchmark is needed, not a selector",
+                self.file,
+                l.a
+            );
+        }
+        let e = self.bandwidth(what, &l.card)?;
+        // GB/s is bytes per nanosecond, and wall times are in nanoseconds.
+        let bound = l.bytes / e.value;
+        let measured = self.get(ids[0], m) / bound;
+        let interval = self
+            .interval(&ids, m, Combine::Value, c.id())
+            .map(|(lo, hi)| (lo / bound, hi / bound));
+        let expression = format!(
+            "{m} of `{}` ÷ the time {} take at the card's `{}` ({})",
+            l.a,
+            bytes_phrase(l.bytes),
+            l.card,
+            crate::card::cell(e)
+        );
+        Ok(claims::evaluated(
+            c, test, measured, interval, None, expression,
+        ))
+    }
+
     fn claim(&self, c: &Claim, aa: Option<f64>) -> Result<Outcome> {
         let what = format!("claim `{}`", c.id());
         let test = c
@@ -1111,6 +1311,7 @@ impl Resolver<'_> {
             Ok(ids[0])
         };
         let (ids, combine, expression): (Vec<&str>, Combine, String) = match c {
+            Claim::Limit(l) => return self.limit(c, l, test, &what),
             Claim::Ratio(r) => (
                 vec![one(&r.a)?, one(&r.b)?],
                 Combine::Ratio,
@@ -1139,8 +1340,17 @@ impl Resolver<'_> {
             }
         };
         let vals: Vec<f64> = ids.iter().map(|id| self.get(id, m)).collect();
-        let measured = combine.apply(&vals);
-        let interval = self.interval(&ids, m, combine, c.id());
+        let mut measured = combine.apply(&vals);
+        let mut interval = self.interval(&ids, m, combine, c.id());
+        let mut expression = expression;
+        if let Claim::Value(v) = c
+            && let Some(per) = &v.per
+        {
+            let n = self.divisor(&what, ids[0], per)?;
+            measured /= n;
+            interval = interval.map(|(lo, hi)| (lo / n, hi / n));
+            expression = format!("{expression} per {per} ({})", format::count(n));
+        }
         // The A/A spread qualifies comparisons of two wall-clock times (or rates) only, not
         // ratios of spreads or of interval widths.
         let aa = aa.filter(|_| combine == Combine::Ratio && is_time(m));
@@ -1212,6 +1422,15 @@ impl Resolver<'_> {
         }
         Ok(spread)
     }
+}
+
+/// Bytes in decimal units (the card's bandwidths are decimal GB/s): `128 MB`.
+fn bytes_phrase(b: f64) -> String {
+    let (div, unit) = [(1e9, "GB"), (1e6, "MB"), (1e3, "kB")]
+        .into_iter()
+        .find(|(d, _)| b >= *d)
+        .unwrap_or((1.0, "bytes"));
+    format!("{} {unit}", format::sig3(b / div))
 }
 
 /// Whether a metric is a time per iteration or a rate from one, which an A/A pair's spread

@@ -93,7 +93,7 @@ pub struct GeneratedIncludes {
 }
 
 /// The prefixes of the directives [`GeneratedIncludes`] expands itself.
-const DIRECTIVES: [&str; 3] = ["{{#lab", "{{#machines", "{{#card"];
+const DIRECTIVES: [&str; 4] = ["{{#lab", "{{#machines", "{{#card", "{{#this-machine"];
 
 impl GeneratedIncludes {
     /// The name mdBook knows it by (`[preprocessor.measured]`).
@@ -124,7 +124,7 @@ impl Preprocessor for GeneratedIncludes {
             if let Some(i) = DIRECTIVES.iter().filter_map(|d| ch.content.find(d)).min() {
                 let bad: String = ch.content[i..].chars().take_while(|&c| c != '}').collect();
                 problems.push(format!(
-                    "src/{} uses `{bad}}}}}`, which is not a directive of this book (`{{{{#labs-table}}}}`, `{{{{#lab-target labNN}}}}` with a lab of labs/labs.toml, `{{{{#machines}}}}`, `{{{{#card <entry>}}}}` with an entry of the machine card, which `scripts/book.sh card` measures into results/local/card.json, or with --reference into results/reference/card.json)",
+                    "src/{} uses `{bad}}}}}`, which is not a directive of this book (`{{{{#labs-table}}}}`, `{{{{#lab-target labNN}}}}` with a lab of labs/labs.toml, `{{{{#machines}}}}`, `{{{{#card <entry>}}}}` with an entry of the machine card, or `{{{{#this-machine}}}}` (both need the card, which `scripts/book.sh card` measures into results/local/card.json, or with --reference into results/reference/card.json))",
                     page.display()
                 ));
             }
@@ -254,6 +254,10 @@ pub fn build(ws: &Workspace, generated: &Path) -> Result<()> {
     };
     if card_path.is_file() {
         let card = crate::card::Card::load(&card_path)?;
+        directives.push((
+            "{{#this-machine}}".to_string(),
+            crate::machines::this_machine(&card, &ws.rel(&card_path)),
+        ));
         for e in &card.entries {
             directives.push((
                 format!("{{{{#card {}}}}}", e.id),

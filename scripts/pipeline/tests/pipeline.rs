@@ -1379,3 +1379,87 @@ fn a_check_is_enforced_without_a_badge_and_must_be_over_callgrind_counts() {
         "{e}"
     );
 }
+
+const LIMIT: &str = r#"
+[[claim]]
+id = "near-read"
+text = "The stable sort takes less than a thousand times what reading its bytes takes."
+kind = "limit"
+metric = "median"
+a = "compare/sort/stable"
+card = "bandwidth/read/t1"
+bytes = 1000.0
+op = "<"
+value = 1000.0
+"#;
+
+#[test]
+fn a_limit_claim_divides_a_time_by_the_cards_time_for_its_bytes_and_needs_the_card() {
+    let (d, ws) = temp_workspace(LIMIT);
+    // The card is the results folder's own; without one the book stops and says how to measure it.
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(
+        e.contains("bandwidth/read/t1") && e.contains("scripts/book.sh card"),
+        "{e}"
+    );
+    let card_path = d.path().join("results/reference/card.json");
+    card_file(machine()).save(&card_path).unwrap();
+    let rendered = render(&ws, &Source::Reference).unwrap();
+    let o = &rendered.outcomes["ch99"].1[0];
+    let median = fixture_results().benchmarks["compare/sort/stable"]
+        .wall
+        .as_ref()
+        .unwrap()
+        .median;
+    // 1000 bytes at 12.5 GB/s (bytes per ns) take 80 ns.
+    assert!((o.measured - median / 80.0).abs() < 1e-9, "{}", o.measured);
+    assert!(
+        o.expression.contains("1.00 kB") && o.expression.contains("12.5 GB/s"),
+        "{}",
+        o.expression
+    );
+    // An entry the card lacks, or one that is not a bandwidth, stops naming it.
+    let (d2, ws2) = temp_workspace(&LIMIT.replace("read/t1", "read/t9"));
+    card_file(machine())
+        .save(&d2.path().join("results/reference/card.json"))
+        .unwrap();
+    let e = err_of(render(&ws2, &Source::Reference));
+    assert!(
+        e.contains("bandwidth/read/t9") && e.contains("it has: bandwidth/read/t1"),
+        "{e}"
+    );
+    let mut ns = card_file(machine());
+    ns.entries[0].unit = "ns".into();
+    ns.save(&d2.path().join("results/reference/card.json"))
+        .unwrap();
+    let (d3, ws3) = temp_workspace(LIMIT);
+    ns.save(&d3.path().join("results/reference/card.json"))
+        .unwrap();
+    let e = err_of(render(&ws3, &Source::Reference));
+    assert!(e.contains("in ns") && e.contains("GB/s"), "{e}");
+    // Another machine's card beside these results stops too.
+    let mut other = card_file(machine());
+    other.machine.id = "x86_64-other-cpu-f1m1-8cpu".into();
+    other.save(&card_path).unwrap();
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(
+        e.contains("x86_64-other-cpu-f1m1-8cpu") && e.contains("own machine's card"),
+        "{e}"
+    );
+    // On another machine's folder without a card (appendix C), the claim is set aside.
+    std::fs::remove_file(&card_path).unwrap();
+    let decl = Decl::load(&ws.root.join("chapters/ch99-test/figures.toml")).unwrap();
+    let results_path = ws.root.join("results/reference/ch99.json");
+    let plan = pipeline::plan::resolve_with(
+        &decl,
+        &fixture_results(),
+        &results_path,
+        pipeline::plan::CardNeed::Optional,
+    )
+    .unwrap();
+    assert!(
+        matches!(&plan.claims[0].verdict, claims::Verdict::SetAside(w) if w.contains("card")),
+        "{:?}",
+        plan.claims[0].verdict
+    );
+}

@@ -164,6 +164,9 @@ pub struct Value {
     /// The unit it is shown in (the metric's natural one when absent).
     #[serde(default)]
     pub unit: Option<Unit>,
+    /// A parameter of the benchmark's case to divide by: `elements` quotes cycles per element.
+    #[serde(default)]
+    pub per: Option<String>,
 }
 
 /// An A/A control: two ids that measure the same function on the same input.
@@ -608,6 +611,9 @@ pub struct Column {
     /// Show the value divided by this benchmark's value of the same metric, as `1.23×`.
     #[serde(default)]
     pub ratio_to: Option<String>,
+    /// A parameter of each row's case to divide the value by (`elements`: cycles per element).
+    #[serde(default)]
+    pub per: Option<String>,
 }
 
 /// A comparison operator.
@@ -725,6 +731,9 @@ pub enum Claim {
     Spread(SpreadClaim),
     /// The metric of one benchmark itself.
     Value(ValueClaim),
+    /// One benchmark's time as a multiple of the time a limit of the machine card allows
+    /// for the bytes it must move.
+    Limit(LimitClaim),
 }
 
 /// A ratio claim.
@@ -797,6 +806,10 @@ pub struct ValueClaim {
     pub metric: Metric,
     /// The benchmark.
     pub a: String,
+    /// A parameter of the benchmark's case to divide the metric by (`elements`: cycles per
+    /// element).
+    #[serde(default)]
+    pub per: Option<String>,
     /// The comparison with `value` (or give `between`).
     #[serde(default)]
     pub op: Option<Op>,
@@ -813,6 +826,38 @@ pub struct ValueClaim {
     pub loose: Option<String>,
 }
 
+/// A limit claim: `a`'s time per iteration divided by `bytes` ÷ the card's bandwidth
+/// `card`, so 1 is the limit and 2 twice as slow as the limit allows.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitClaim {
+    /// File name of the generated badge.
+    pub id: String,
+    /// The statement.
+    pub text: String,
+    /// The metric of `a`: a time per iteration (`median`).
+    pub metric: Metric,
+    /// The benchmark.
+    pub a: String,
+    /// The machine card's entry (a bandwidth in GB/s, `bandwidth/copy/t1`), from the card in
+    /// the same results folder as the chapter's results.
+    pub card: String,
+    /// The bytes one iteration of `a` must move at that bandwidth.
+    pub bytes: f64,
+    /// The comparison with `value` (or give `between`).
+    #[serde(default)]
+    pub op: Option<Op>,
+    /// The threshold.
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// A two-sided band `[lo, hi]` instead of `op` and `value`.
+    #[serde(default)]
+    pub between: Option<[f64; 2]>,
+    /// Why a threshold far beyond what was measured is right (see [`RatioClaim::loose`]).
+    #[serde(default)]
+    pub loose: Option<String>,
+}
+
 impl Claim {
     /// The claim's id.
     pub fn id(&self) -> &str {
@@ -820,6 +865,7 @@ impl Claim {
             Claim::Ratio(c) => &c.id,
             Claim::Spread(c) => &c.id,
             Claim::Value(c) => &c.id,
+            Claim::Limit(c) => &c.id,
         }
     }
 
@@ -829,6 +875,7 @@ impl Claim {
             Claim::Ratio(c) => &c.text,
             Claim::Spread(c) => &c.text,
             Claim::Value(c) => &c.text,
+            Claim::Limit(c) => &c.text,
         }
     }
 
@@ -838,6 +885,7 @@ impl Claim {
             Claim::Ratio(c) => &c.metric,
             Claim::Spread(c) => &c.metric,
             Claim::Value(c) => &c.metric,
+            Claim::Limit(c) => &c.metric,
         }
     }
 
@@ -847,6 +895,7 @@ impl Claim {
             Claim::Ratio(c) => Test::from_fields(c.op, c.value, c.between),
             Claim::Spread(c) => Test::from_fields(c.op, c.value, c.between),
             Claim::Value(c) => Test::from_fields(c.op, c.value, c.between),
+            Claim::Limit(c) => Test::from_fields(c.op, c.value, c.between),
         }
     }
 
@@ -856,6 +905,7 @@ impl Claim {
             Claim::Ratio(c) => c.loose.as_deref(),
             Claim::Spread(c) => c.loose.as_deref(),
             Claim::Value(c) => c.loose.as_deref(),
+            Claim::Limit(c) => c.loose.as_deref(),
         }
     }
 
@@ -865,6 +915,7 @@ impl Claim {
             Claim::Ratio(c) => vec![&c.a, &c.b],
             Claim::Spread(c) => vec![&c.benches],
             Claim::Value(c) => vec![&c.a],
+            Claim::Limit(c) => vec![&c.a],
         }
     }
 

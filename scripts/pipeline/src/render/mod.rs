@@ -24,7 +24,10 @@ pub fn chapter(
 ) -> Vec<(PathBuf, String)> {
     let dir = PathBuf::from(&ch.package);
     let prov = provenance(results, results_file);
-    let mut out = vec![(dir.join("setup.md"), setup_box(ch, results, results_file))];
+    let mut out = vec![(
+        dir.join("setup.md"),
+        setup_box(ch, results, results_file, plan.aa.as_ref()),
+    )];
     for f in &plan.figures {
         let anchor = format!("{}-{}", ch.package, f.id);
         let described = plot::describe::figure(f);
@@ -113,7 +116,12 @@ pub fn provenance(r: &Results, results_file: &str) -> String {
     )
 }
 
-fn setup_box(ch: &Chapter, r: &Results, results_file: &str) -> String {
+fn setup_box(
+    ch: &Chapter,
+    r: &Results,
+    results_file: &str,
+    aa: Option<&(f64, Vec<(String, String)>)>,
+) -> String {
     let m = &r.machine;
     let caches: Vec<String> = ["l1d", "l2", "l3"]
         .iter()
@@ -198,11 +206,26 @@ fn setup_box(ch: &Chapter, r: &Results, results_file: &str) -> String {
             sentence
         })
         .unwrap_or_default();
+    // The A/A control, which qualifies every wall-clock ratio on the page.
+    let aa = aa
+        .map(|(spread, pairs)| {
+            let names: Vec<String> = pairs
+                .iter()
+                .map(|(a, b)| format!("`{a}` and `{b}`"))
+                .collect();
+            format!(
+                "A/A control: the same code under two ids ({}) differed by up to {}× in this run, intervals included; a wall-clock ratio claimed within that factor is shown as not resolved.\n\n",
+                names.join("; "),
+                crate::claims::format_ratio(*spread)
+            )
+        })
+        .unwrap_or_default();
     format!(
         "<div class=\"setup-box\">\n\n\
 **Experimental setup.** {cpu} ({arch}{hyp}), {cores}, {caches}, {mem} of memory, {numa} NUMA node{numa_s}; \
 instruction sets: {simd}. {os}, Linux {kernel}; {rustc}; {valgrind}. \
 {facts}Mode: {mode}. Measured {date} from commit `{commit}`; results in `{file}`.\n\n\
+{aa}\
 Reproduce on your machine: `cargo bench -p {pkg}` runs both harnesses; \
 `scripts/book.sh --chapters {pkg}` also renders this page with your numbers.\n\n\
 </div>\n",
