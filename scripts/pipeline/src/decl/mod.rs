@@ -48,7 +48,9 @@
 //!     { bench = "placement/scale/*", label = "{offset} bytes in" },  # a label per match
 //! ]
 //! columns = [ { label = "instructions", metric = "Ir" },
-//!             { label = "vs stable", metric = "Ir", ratio_to = "compare/sort/stable" } ]
+//!             { label = "vs stable", metric = "Ir", ratio_to = "compare/sort/stable" },
+//!             { label = "cycles per element", metric = "cycles", per = "n" } ]
+//!                                   # per: divide by each row's case parameter
 //!
 //! [[claim]]                         # -> src/generated/ch01/claim-<id>.md, a badge
 //! id = "stable-more-instructions"
@@ -60,6 +62,29 @@
 //! b = "compare/sort/unstable"
 //! op = ">="                         # < <= > >= ==
 //! value = 1.1
+//!
+//! [[claim]]                         # a time against the machine card's limit
+//! id = "read-near-limit"
+//! text = "Reading 1 GiB takes at most 1.5 times what the card's read bandwidth allows."
+//! kind = "limit"                    # median of `a` ÷ (bytes ÷ the card entry's GB/s)
+//! metric = "median"                 # median min mean
+//! a = "bandwidth/read/kib1048576"
+//! card = "bandwidth/read/t1"        # an entry of card.json beside the results, in GB/s
+//! bytes = 1073741824.0              # what one iteration of `a` must move
+//! between = [1.0, 1.5]              # a band instead of op and value
+//!
+//! [[claim]]                         # a value per case parameter
+//! id = "adder-latency"
+//! text = "Each addition of the one chain takes a few cycles."
+//! kind = "value"
+//! metric = "cycles"                 # the median times the measured clock
+//! a = "accumulators/avx2/acc1"
+//! per = "chain_adds"                # divided by this parameter of the case
+//! between = [1.8, 4.5]
+//!
+//! [[aa]]                            # an A/A control: the same code under two ids
+//! a = "compare/sort/unstable"
+//! b = "aa/compare/sort.unstable"    # bookproto's Case::twin, registered last in the run
 //!
 //! [[check]]                         # an identity the tests enforce; no page shows it
 //! id = "layout-same-instructions"
@@ -75,6 +100,7 @@
 //! bench = "compare/sort/unstable"
 //! metric = "median"
 //! unit = "us"                       # optional: the metric's natural unit otherwise
+//! # per = "n"                       # optional: divided by this parameter of the case
 //!
 //! [[requires]]                      # ids a harness registers only where the CPU has a feature
 //! part = "avx512"                   # one `/`-separated part of an id, exactly
@@ -1043,6 +1069,13 @@ mod tests {
         assert!(matches!(&d.figure[0], Figure::Line(l) if l.x == "offset"));
         assert_eq!(d.table[0].rows.len(), 3);
         assert!(!d.claim.is_empty() && !d.listing.is_empty() && d.value.len() == 1);
+        assert!(d.claim.iter().any(|c| matches!(c, Claim::Limit(_))));
+        assert!(
+            d.claim
+                .iter()
+                .any(|c| matches!(c, Claim::Value(v) if v.per.as_deref() == Some("chain_adds")))
+        );
+        assert_eq!(d.aa.len(), 1);
     }
 
     #[test]
