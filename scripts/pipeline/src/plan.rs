@@ -280,12 +280,14 @@ pub fn resolve(decl: &Decl, results: &Results, results_path: &Path) -> Result<Pl
     resolve_with(decl, results, results_path, CardNeed::Required)
 }
 
-/// What a limit claim does when the results' folder holds no machine card.
+/// What a limit claim does when the results' folder holds no machine card, and an A/A pair
+/// when the results do not hold it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CardNeed {
     /// Stop, naming the folder and how to measure the card (the book's own results).
     Required,
-    /// Set the claim aside as not measured there (another machine's folder, on appendix C).
+    /// Set the claim aside as not measured there, and measure the run without an A/A control
+    /// (another machine's folder, on appendix C, whose results may predate both).
     Optional,
 }
 
@@ -470,8 +472,11 @@ impl Resolver<'_> {
             }
             Ok(())
         };
+        // Another machine's results are evaluated for their claims only (appendix C shows
+        // nothing else), and may predate what newer figures and tables name.
+        let own = self.need == CardNeed::Required;
         let mut figures = Vec::new();
-        for f in &self.decl.figure {
+        for f in self.decl.figure.iter().filter(|_| own) {
             unique("figure", f.id())?;
             let what = format!("figure `{}`", f.id());
             let body = match f {
@@ -491,17 +496,17 @@ impl Resolver<'_> {
             });
         }
         let mut tables = Vec::new();
-        for t in &self.decl.table {
+        for t in self.decl.table.iter().filter(|_| own) {
             unique("table", &t.id)?;
             tables.push(self.table(t)?);
         }
         let mut listings = Vec::new();
-        for l in &self.decl.listing {
+        for l in self.decl.listing.iter().filter(|_| own) {
             unique("listing", &l.id)?;
             listings.push(self.listing(l)?);
         }
         let mut values = Vec::new();
-        for v in &self.decl.value {
+        for v in self.decl.value.iter().filter(|_| own) {
             unique("value", &format!("value-{}", v.id))?;
             let what = format!("value `{}`", v.id);
             let ids = self.ids(&what, &v.bench, Some(&v.metric))?;
@@ -534,7 +539,16 @@ impl Resolver<'_> {
                 .or_else(|| self.no_card(c));
             match why {
                 Some(why) => aside.push(claims::set_aside(c, why)),
-                None => claims.push(self.claim(c, aa)?),
+                None => match self.claim(c, aa) {
+                    Ok(o) => claims.push(o),
+                    // A claim newer than another machine's results (a benchmark, a parameter
+                    // or the measured clock they lack) is not measured there.
+                    Err(_) if !own => aside.push(claims::set_aside(
+                        c,
+                        "these results predate what the claim needs (a benchmark, a case parameter or the measured clock)".into(),
+                    )),
+                    Err(e) => return Err(e),
+                },
             }
         }
         claims.extend(aside);
@@ -1405,6 +1419,13 @@ impl Resolver<'_> {
         let mut spread: Option<f64> = None;
         for p in &self.decl.aa {
             let what = format!("A/A pair `{}` / `{}`", p.a, p.b);
+            // Another machine's results may predate the pair: that run has no A/A control.
+            let missing = [&p.a, &p.b]
+                .iter()
+                .any(|id| !self.r.benchmarks.contains_key(id.as_str()));
+            if missing && self.need == CardNeed::Optional {
+                continue;
+            }
             let median = Metric::Wall(WallMetric::Median);
             for id in [&p.a, &p.b] {
                 let ids = self.ids(&what, id, Some(&median))?;
