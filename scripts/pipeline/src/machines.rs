@@ -426,8 +426,18 @@ pub fn this_machine(c: &Card, source: &str) -> String {
           level a working set fits in is in the last column.\n\n";
     s += &ladder(c);
     s += "\n## Physical limits\n\nA bandwidth or a latency is the best of its runs, with their median beside \
-          it, as STREAM reports it; a durable write is a percentile of single writes.\n\n";
-    s += &card::table(&[("This machine".to_string(), Some(c))]);
+          it, as STREAM reports it; a durable write is a percentile of single writes. The load latencies are in the table above.\n\n";
+    // The latencies are in the ladder above; the limits table holds the rest.
+    let rest = Card {
+        entries: c
+            .entries
+            .iter()
+            .filter(|e| !e.id.starts_with("latency/"))
+            .cloned()
+            .collect(),
+        ..c.clone()
+    };
+    s += &card::table(&[("This machine".to_string(), Some(&rest))]);
     s
 }
 
@@ -510,7 +520,13 @@ fn ladder(c: &Card) -> String {
         };
         let fits = levels.iter().find(|(_, size)| bytes <= *size).map_or_else(
             || "none: beyond the last level".to_string(),
-            |(k, size)| format!("{} ({})", k.to_uppercase(), human_bytes(*size)),
+            |(k, size)| {
+                format!(
+                    "{} ({})",
+                    k.to_uppercase().replace('D', "d"),
+                    human_bytes(*size)
+                )
+            },
         );
         let _ = writeln!(
             s,

@@ -1463,3 +1463,83 @@ fn a_limit_claim_divides_a_time_by_the_cards_time_for_its_bytes_and_needs_the_ca
         plan.claims[0].verdict
     );
 }
+
+#[test]
+fn the_this_machine_page_shows_provenance_facts_the_ladder_beside_the_caches_and_the_limits() {
+    let mut card = card_file(machine());
+    let lat = |id: &str, v: f64| bookproto::card::Entry {
+        id: id.into(),
+        what: format!("dependent load, {id}"),
+        unit: "ns".into(),
+        better: bookproto::card::Better::Lower,
+        value: v,
+        median: Some(v * 1.1),
+        ..bookproto::card::Entry::example()
+    };
+    card.entries.push(lat("latency/base/kib16", 1.5));
+    card.entries.push(lat("latency/huge/kib16", 1.4));
+    card.entries.push(lat("latency/base/kib1048576", 300.0));
+    let page = pipeline::machines::this_machine(&card, "results/reference/card.json");
+    assert!(
+        page.contains("`results/reference/card.json`") && page.contains(&card.machine.id),
+        "{page}"
+    );
+    // The example machine predates the facts: the page says so rather than guessing.
+    assert!(page.contains("not recorded"), "{page}");
+    // 16 KiB fits the example's L1d; 1 GiB is beyond every level it reports.
+    assert!(
+        page.contains("| 16 KiB | 1.50 ns (median 1.65) | 1.40 ns (median 1.54) | L1d"),
+        "{page}"
+    );
+    assert!(
+        page.contains("| 1 GiB | 300 ns (median 330) | – | none: beyond the last level |"),
+        "{page}"
+    );
+    // The limits table holds the bandwidth, not the latencies again.
+    let limits = &page[page.find("## Physical limits").unwrap()..];
+    assert!(
+        limits.contains("bandwidth/read/t1") && !limits.contains("latency/base"),
+        "{limits}"
+    );
+}
+
+#[test]
+fn the_setup_box_states_the_runs_aa_spread_and_a_table_column_can_divide_by_a_parameter() {
+    let decl = r#"
+[[aa]]
+a = "compare/sort/stable"
+b = "compare/sort/unstable"
+
+[[table]]
+id = "per"
+rows = ["compare/sort/unstable"]
+columns = [ { label = "Ir per n", metric = "Ir", per = "n" } ]
+"#;
+    let (_d, ws) = temp_workspace(decl);
+    let rendered = render(&ws, &Source::Reference).unwrap();
+    let setup = rendered_file(&rendered, "ch99/setup.md");
+    assert!(
+        setup.contains("A/A control")
+            && setup.contains("`compare/sort/stable` and `compare/sort/unstable`"),
+        "{setup}"
+    );
+    let table = rendered_file(&rendered, "ch99/per.md");
+    let r = fixture_results();
+    let b = &r.benchmarks["compare/sort/unstable"];
+    let want = b.instr.as_ref().unwrap()["Ir"] / b.params["n"];
+    assert!(
+        table.contains(&pipeline::format::value(want, "count")),
+        "{want} in {table}"
+    );
+    // A parameter the rows lack stops, naming it.
+    let (_d, ws) = temp_workspace(&decl.replace("per = \"n\"", "per = \"m\""));
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(e.contains("no parameter `m`"), "{e}");
+    // The fixture's first case has n = 0: a divisor must be positive.
+    let (_d, ws) = temp_workspace(&decl.replace(
+        "rows = [\"compare/sort/unstable\"]",
+        "rows = [\"compare/sort/stable\"]",
+    ));
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(e.contains("must be positive"), "{e}");
+}
