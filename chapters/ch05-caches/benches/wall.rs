@@ -111,10 +111,11 @@ fn ladder(c: &mut Criterion) {
 }
 // ANCHOR_END: ladder
 
-fn bandwidth(c: &mut Criterion) {
-    let mut g = c.benchmark_group("bandwidth");
+/// The sequential reads of `group`'s cases, one 64-byte line per iteration.
+fn reads(c: &mut Criterion, group: &str) {
+    let mut g = c.benchmark_group(group);
     apply(&mut g, SWEEP);
-    for case in cases("bandwidth") {
+    for case in cases(group) {
         let buf = filled_lines(lines_in(case.usize("kib")), Pages::Huge);
         // One iteration is one 64-byte line read.
         g.bench_function(benchkit::id(&case), |b| {
@@ -126,6 +127,10 @@ fn bandwidth(c: &mut Criterion) {
         });
     }
     g.finish();
+}
+
+fn bandwidth(c: &mut Criterion) {
+    reads(c, "bandwidth");
 }
 
 fn transpose(c: &mut Criterion) {
@@ -150,19 +155,7 @@ fn transpose(c: &mut Criterion) {
 /// The A/A control: the 64 MiB read under its twin's id, last in the run, so that the pair
 /// differs only by how the run drifted between them.
 fn aa(c: &mut Criterion) {
-    let mut g = c.benchmark_group("aa");
-    apply(&mut g, SWEEP);
-    for case in cases("aa") {
-        let buf = filled_lines(lines_in(case.usize("kib")), Pages::Huge);
-        g.bench_function(benchkit::id(&case), |b| {
-            b.iter_custom(|lines| {
-                let start = Instant::now();
-                black_box(read_lines(black_box(&buf), lines));
-                start.elapsed()
-            })
-        });
-    }
-    g.finish();
+    reads(c, "aa");
 }
 
 benchkit::main!(cases = ch05::cases::all(); targets = ladder, bandwidth, transpose, aa);
