@@ -522,18 +522,20 @@ fn the_case_list_keeps_the_ids_of_the_reference_results() {
             "record/into_hdr/n4096",
             "record/into_vec/n4096",
             "protocol/handle/frames64",
+            // The A/A twin of the largest HDR summary, measured last.
+            "aa/summary/hdr.n65536",
         ]
         .map(String::from),
     );
     let cases = ch04::cases::all();
     let ids: Vec<String> = cases.iter().map(|c| c.id.to_string()).collect();
     assert_eq!(ids, expect);
-    // The manifest refuses duplicates; the load experiments are wall-clock only, the rest are
-    // measured by both harnesses.
+    // The manifest refuses duplicates; the load experiments and the A/A twin are wall-clock
+    // only, the rest are measured by both harnesses.
     let manifest = bookproto::Manifest::new(cases.clone());
     for c in &manifest.cases {
-        let load = ["capacity", "load", "tradeoff"].contains(&c.id.group.as_str());
-        assert_eq!(c.harnesses.instr(), !load, "{}", c.id);
+        let wall_only = ["capacity", "load", "tradeoff", "aa"].contains(&c.id.group.as_str());
+        assert_eq!(c.harnesses.instr(), !wall_only, "{}", c.id);
         assert!(c.harnesses.wall(), "{}", c.id);
     }
     let u50 = manifest
