@@ -55,7 +55,10 @@ fn results_without_facts_still_load() {
     for dir in dirs {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             // Chapter results only: the machine card beside them is another format.
             if name.starts_with("ch") && name.ends_with(".json") {
                 Results::load(&path).unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
@@ -76,10 +79,7 @@ fn results_without_facts_still_load() {
 fn results_without_facts_save_as_they_were() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ch01.json");
-    Results::load(&before_facts())
-        .unwrap()
-        .save(&path)
-        .unwrap();
+    Results::load(&before_facts()).unwrap().save(&path).unwrap();
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert!(saved["machine"].get("facts").is_none());
@@ -157,7 +157,10 @@ fn the_setup_box_states_the_facts_only_when_recorded() {
     );
     let base = Results::load(&before_facts()).unwrap();
     let without = setup_box(&base);
-    assert!(!without.contains("Core clock") && !without.contains("tick"), "{without}");
+    assert!(
+        !without.contains("Core clock") && !without.contains("tick"),
+        "{without}"
+    );
 
     let sentence = "Core clock 3.1 GHz (measured); kernel tick 250 Hz; clock source kvm-clock; \
 THP madvise (defrag madvise); hardware counters: not available (perf_event_paranoid 2); \
