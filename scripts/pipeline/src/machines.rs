@@ -411,7 +411,7 @@ pub fn this_machine(c: &Card, source: &str) -> String {
             ""
         }
     );
-    s += "## The machine\n\n| | |\n|---|---|\n";
+    s += "## The machine\n\n| Property | Value |\n|---|---|\n";
     for (row, value) in CARD.iter().zip(card(m)) {
         let _ = writeln!(s, "| {row} | {} |", format::html(&value));
     }
