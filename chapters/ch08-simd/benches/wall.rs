@@ -34,7 +34,7 @@ use ch08::sum::{sum_auto, sum_auto_avx2, sum_best, sum_scalar, sum_simd, sum_std
 /// measurement time and samples in quick mode and in full mode (`benchkit::apply` picks the
 /// pair for the current mode); longer measurements than `benchkit::SWEEP`'s.
 const SMALL: GroupSettings = [
-    (Duration::from_millis(200), Duration::from_millis(600), 20),
+    (Duration::from_millis(100), Duration::from_millis(400), 20),
     (Duration::from_millis(500), Duration::from_millis(2000), 40),
 ];
 

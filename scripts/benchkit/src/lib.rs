@@ -40,6 +40,8 @@ pub trait Budget {
     fn warm_up(self) -> Duration;
     /// Criterion's measurement time per benchmark in this mode.
     fn measurement(self) -> Duration;
+    /// Bootstrap resamples for criterion's intervals in this mode.
+    fn resamples(self) -> usize;
 }
 
 impl Budget for Mode {
@@ -62,7 +64,7 @@ impl Budget for Mode {
     /// Criterion's warm-up time per benchmark in this mode.
     fn warm_up(self) -> Duration {
         match self {
-            Mode::Quick => Duration::from_millis(300),
+            Mode::Quick => Duration::from_millis(100),
             Mode::Full => Duration::from_secs(2),
         }
     }
@@ -72,8 +74,18 @@ impl Budget for Mode {
     /// benchmark with costly set-up keeps to this time and gets fewer iterations.
     fn measurement(self) -> Duration {
         match self {
-            Mode::Quick => Duration::from_millis(900),
+            Mode::Quick => Duration::from_millis(450),
             Mode::Full => Duration::from_secs(5),
+        }
+    }
+
+    /// Bootstrap resamples for criterion's intervals in this mode: its default of 100,000 in
+    /// full mode; in quick mode a tenth, which moves the ends of a 95% interval by well under
+    /// the interval's own width and saves a few hundredths of a second per benchmark.
+    fn resamples(self) -> usize {
+        match self {
+            Mode::Quick => 10_000,
+            Mode::Full => 100_000,
         }
     }
     // ANCHOR_END: settings
@@ -92,6 +104,7 @@ pub fn config() -> criterion::Criterion {
         .warm_up_time(warm)
         .measurement_time(measure)
         .sample_size(samples)
+        .nresamples(mode.resamples())
         .configure_from_args()
 }
 
@@ -166,14 +179,14 @@ pub type GroupSettings = [(Duration, Duration, usize); 2];
 
 /// Sweeps with many cases whose set-up takes longer than their measurement.
 pub const SWEEP: GroupSettings = [
-    (Duration::from_millis(100), Duration::from_millis(250), 20),
+    (Duration::from_millis(60), Duration::from_millis(180), 20),
     (Duration::from_millis(400), Duration::from_millis(1500), 50),
 ];
 
 /// Cases whose one iteration takes milliseconds or more (a transpose of a large matrix, a
 /// pass over a gigabyte).
 pub const BIG: GroupSettings = [
-    (Duration::from_millis(200), Duration::from_millis(600), 10),
+    (Duration::from_millis(100), Duration::from_millis(400), 10),
     (Duration::from_millis(500), Duration::from_secs(3), 30),
 ];
 

@@ -82,8 +82,8 @@ pub fn results_path(ws: &Workspace, ch: &Chapter, source: &Source) -> Result<Pat
 pub fn measure(ws: &Workspace, chapters: &[Chapter], mode: Mode, out: &Path) -> Result<()> {
     run::ensure_tools(&ws.root)?;
     ensure_card(ws, chapters, mode, out)?;
+    run::chapters(ws, chapters, mode, Which::All)?;
     for ch in chapters {
-        run::chapter(ws, ch, mode, Which::All)?;
         let dirs = ws.dirs(ch);
         let targets = ch.targets()?;
         let cases = collect::manifests(&dirs, &targets)?;
@@ -391,14 +391,21 @@ pub fn instr_check(ws: &Workspace, chapters: &[Chapter]) -> Result<()> {
     run::ensure_tools(&ws.root)?;
     let mut failed = Vec::new();
     let mut passed = 0;
+    let mut counted = Vec::new();
     for ch in chapters {
-        let decl = Decl::load(&ch.decl_path())?;
-        if !decl.claim.iter().any(|c| c.is_instr()) {
-            continue;
+        if Decl::load(&ch.decl_path())?
+            .claim
+            .iter()
+            .any(|c| c.is_instr())
+        {
+            counted.push(ch.clone());
         }
+    }
+    run::chapters(ws, &counted, Mode::Quick, Which::Instr)?;
+    for ch in &counted {
+        let decl = Decl::load(&ch.decl_path())?;
         let path = results_path(ws, ch, &Source::Reference)?;
         let mut results = Results::load(&path)?;
-        run::chapter(ws, ch, Mode::Quick, Which::Instr)?;
         let dirs = ws.dirs(ch);
         let cases = collect::manifests(&dirs, &ch.targets()?)?;
         let fresh = collect::gungraun_dir(&dirs.gungraun)?;
