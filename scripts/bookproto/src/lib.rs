@@ -542,6 +542,10 @@ pub struct Record {
     /// The headline metric's value in each repeated round, for the between-round spread.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rounds: Vec<f64>,
+    /// Every scalar metric's value in each repeated round, by name, in round order: the
+    /// between-round spread of each metric, from which claims on it get their interval.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metric_rounds: BTreeMap<String, Vec<f64>>,
 }
 
 impl Record {
@@ -563,6 +567,16 @@ impl Record {
             }
             if !v.is_finite() {
                 return Some(format!("metric `{n}` is {v}, not a finite number"));
+            }
+        }
+        for (n, vs) in &self.metric_rounds {
+            if !self.metrics.contains_key(n) {
+                return Some(format!(
+                    "rounds of metric `{n}`, which the record does not hold"
+                ));
+            }
+            if vs.iter().any(|v| !v.is_finite()) {
+                return Some(format!("a round of metric `{n}` is not a finite number"));
             }
         }
         if let Some(d) = &self.distribution {

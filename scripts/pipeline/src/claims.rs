@@ -76,18 +76,38 @@ pub struct Outcome {
     /// The 95% interval of the measured number, where the measurement has one (a bootstrap
     /// over a wall-clock metric's samples, widened to the spread of round medians).
     pub interval: Option<(f64, f64)>,
+    /// What the interval is: `95% interval` (a bootstrap), or `range of 5 rounds` for an
+    /// experiment's custom measurement, whose interval is the spread of its rounds.
+    pub interval_label: String,
     /// How many times beyond its threshold the measured number lies, when more than three
     /// times: a claim that cannot fail as stated. With the declaration's reason, if it gives one.
     pub loose: Option<(f64, Option<String>)>,
 }
 
+/// What a wall-clock claim's interval is.
+pub const BOOTSTRAP: &str = "95% interval";
+
 /// The outcome of a claim whose number was measured, with its interval where there is one
-/// and the run's A/A spread (as a factor, `1.02` for 2%) where the chapter measures one.
+/// (a 95% bootstrap interval) and the run's A/A spread (as a factor, `1.02` for 2%) where the
+/// chapter measures one.
 pub fn evaluated(
     c: &Claim,
     test: Test,
     measured: f64,
     interval: Option<(f64, f64)>,
+    aa: Option<f64>,
+    expression: String,
+) -> Outcome {
+    evaluated_with(c, test, measured, interval, BOOTSTRAP, aa, expression)
+}
+
+/// As [`evaluated`], with an interval of another kind, named by `label` (`range of 5 rounds`).
+pub fn evaluated_with(
+    c: &Claim,
+    test: Test,
+    measured: f64,
+    interval: Option<(f64, f64)>,
+    label: &str,
     aa: Option<f64>,
     expression: String,
 ) -> Outcome {
@@ -105,7 +125,7 @@ pub fn evaluated(
             }
             (false, false) if !straddles(test, lo, hi) => Verdict::Fails,
             _ => Verdict::NotResolved(format!(
-                "the 95% interval [{}, {}] straddles the threshold",
+                "the {label} [{}, {}] straddles the threshold",
                 format_ratio(lo),
                 format_ratio(hi)
             )),
@@ -138,6 +158,7 @@ pub fn evaluated(
         verdict,
         kind: Kind::of(c.metric()),
         interval,
+        interval_label: label.to_string(),
         loose,
     }
 }
@@ -161,6 +182,7 @@ pub fn set_aside(c: &Claim, why: String) -> Outcome {
         verdict: Verdict::SetAside(why),
         kind: Kind::of(c.metric()),
         interval: None,
+        interval_label: BOOTSTRAP.to_string(),
         loose: None,
     }
 }

@@ -477,6 +477,7 @@ pub fn assemble(
         b.distribution = r.distribution;
         b.series = r.series;
         b.rounds = r.rounds;
+        b.custom_rounds = r.metric_rounds;
     }
     let listed: BTreeMap<String, &bookproto::Case> =
         cases.cases.iter().map(|c| (c.id.to_string(), c)).collect();

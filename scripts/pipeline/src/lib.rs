@@ -171,6 +171,7 @@ pub fn adopt_cases(ws: &Workspace, chapters: &[Chapter], dir: &Path) -> Result<(
                         distribution: b.distribution.clone(),
                         series: b.series.clone(),
                         rounds: b.rounds.clone(),
+                        metric_rounds: b.custom_rounds.clone(),
                     },
                 );
             }

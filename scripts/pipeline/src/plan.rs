@@ -1356,6 +1356,13 @@ impl Resolver<'_> {
         let vals: Vec<f64> = ids.iter().map(|id| self.get(id, m)).collect();
         let mut measured = combine.apply(&vals);
         let mut interval = self.interval(&ids, m, combine, c.id());
+        let mut label = claims::BOOTSTRAP.to_string();
+        if let Metric::Custom(name) = m
+            && let Some((lo, hi, k)) = self.rounds_interval(&ids, name, combine, measured)
+        {
+            interval = Some((lo, hi));
+            label = format!("range of {k} rounds");
+        }
         let mut expression = expression;
         if let Claim::Value(v) = c
             && let Some(per) = &v.per
@@ -1368,9 +1375,38 @@ impl Resolver<'_> {
         // The A/A spread qualifies comparisons of two wall-clock times (or rates) only, not
         // ratios of spreads or of interval widths.
         let aa = aa.filter(|_| combine == Combine::Ratio && is_time(m));
-        Ok(claims::evaluated(
-            c, test, measured, interval, aa, expression,
+        Ok(claims::evaluated_with(
+            c, test, measured, interval, &label, aa, expression,
         ))
+    }
+
+    /// The interval of a claim on an experiment's custom measurement: the claim's number in
+    /// each round (round `k` of every benchmark it combines, which the experiment runner
+    /// measured side by side), with the number over all rounds; `None` unless every benchmark
+    /// recorded the metric in the same number of rounds, more than one. Returns the ends and the
+    /// number of rounds.
+    fn rounds_interval(
+        &self,
+        ids: &[&str],
+        name: &str,
+        combine: Combine,
+        measured: f64,
+    ) -> Option<(f64, f64, usize)> {
+        let rounds: Vec<&Vec<f64>> = ids
+            .iter()
+            .map(|id| self.r.benchmarks[*id].custom_rounds.get(name))
+            .collect::<Option<_>>()?;
+        let k = rounds[0].len();
+        if k < 2 || rounds.iter().any(|r| r.len() != k) {
+            return None;
+        }
+        let (mut lo, mut hi) = (measured, measured);
+        for r in 0..k {
+            let v = combine.apply(&rounds.iter().map(|x| x[r]).collect::<Vec<_>>());
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+        Some((lo, hi, k))
     }
 
     /// The 95% bootstrap interval of a claim's number over wall-clock samples (resampling

@@ -20,7 +20,8 @@
 //! Schema 2 added `custom`; schema 3 added `wall.bytes` (bytes per iteration, for throughput)
 //! and `artifacts` (text such as folded stacks and assembly listings, by name); schema 4 added
 //! `params`, `distribution`, `series`, `rounds` and `only`; schema 5 added `wall.rounds` (the
-//! median of each round of a benchmark measured in rounds). An older file is a newer one
+//! median of each round of a benchmark measured in rounds); schema 6 added `custom_rounds` (each
+//! custom measurement's value in each round of an experiment measured in rounds). An older file is a newer one
 //! without those fields and is read as one.
 
 use std::collections::BTreeMap;
@@ -35,8 +36,8 @@ use crate::machine::Machine;
 
 /// The version this pipeline writes and the newest it reads. Every older version is a subset
 /// of it (version 1 lacks `custom`, version 2 `wall.bytes` and `artifacts`, version 3 the
-/// schema-4 fields of [`Bench`], version 4 `wall.rounds`), so older files are read as they are.
-pub const SCHEMA_VERSION: u32 = 5;
+/// schema-4 fields of [`Bench`], version 4 `wall.rounds`, version 5 `custom_rounds`), so older files are read as they are.
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// All measurements of one chapter on one machine.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -87,6 +88,11 @@ pub struct Bench {
     /// For a case only one harness measures: which, and why (from the case list). Schema 4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub only: Option<Harnesses>,
+    /// Each custom measurement's value in each round, by name, when the experiment measured
+    /// in rounds (`benchkit::runner`): the spread claims on it take as their interval.
+    /// Schema 6.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub custom_rounds: BTreeMap<String, Vec<f64>>,
 }
 
 /// Criterion's estimates for one benchmark, in nanoseconds per iteration.
@@ -186,6 +192,12 @@ impl Results {
             {
                 bail!(
                     "{}: benchmark `{id}` has fields of results schema 4, which schema {schema} cannot hold: set `schema` to {SCHEMA_VERSION} or measure again",
+                    path.display()
+                );
+            }
+            if schema < 6 && !b.custom_rounds.is_empty() {
+                bail!(
+                    "{}: benchmark `{id}` has rounds of custom measurements, which results schema {schema} cannot hold: set `schema` to {SCHEMA_VERSION} or measure again",
                     path.display()
                 );
             }

@@ -1543,3 +1543,62 @@ columns = [ { label = "Ir per n", metric = "Ir", per = "n" } ]
     let e = err_of(render(&ws, &Source::Reference));
     assert!(e.contains("must be positive"), "{e}");
 }
+
+#[test]
+fn a_claim_on_an_experiments_rounds_takes_their_range_as_its_interval() {
+    let decl_text = r#"
+[[claim]]
+id = "step"
+text = "The clock's smallest step is under a microsecond."
+kind = "value"
+metric = "custom.min_step_ns"
+a = "timer/steps/instant"
+op = "<"
+value = 1000.0
+"#;
+    let (d, ws) = temp_workspace_with_custom(decl_text);
+    let decl = Decl::load(&ws.root.join("chapters/ch99-test/figures.toml")).unwrap();
+    let path = d.path().join("results/reference/ch99.json");
+    let with_rounds = |rounds: &[f64]| {
+        let mut r = fixture_results_with_custom();
+        let b = r.benchmarks.get_mut("timer/steps/instant").unwrap();
+        b.custom
+            .as_mut()
+            .unwrap()
+            .insert("min_step_ns".into(), 900.0);
+        b.custom_rounds
+            .insert("min_step_ns".into(), rounds.to_vec());
+        pipeline::plan::resolve(&decl, &r, &path).unwrap().claims[0].clone()
+    };
+    // Rounds on both sides of the threshold: the point alone would hold; the rounds do not tell.
+    let o = with_rounds(&[850.0, 900.0, 1100.0]);
+    assert_eq!(o.interval, Some((850.0, 1100.0)));
+    assert!(
+        matches!(&o.verdict, claims::Verdict::NotResolved(w) if w.contains("range of 3 rounds")),
+        "{:?}",
+        o.verdict
+    );
+    assert_eq!(o.interval_label, "range of 3 rounds");
+    // Rounds that all clear it hold; the interval always includes the number itself.
+    let o = with_rounds(&[950.0, 960.0, 990.0]);
+    assert_eq!(o.interval, Some((900.0, 990.0)));
+    assert_eq!(o.verdict, claims::Verdict::Holds);
+    // One round is no spread: the point decides, as before.
+    let o = with_rounds(&[900.0]);
+    assert_eq!(o.interval, None);
+    assert_eq!(o.verdict, claims::Verdict::Holds);
+    // A results file of an older schema cannot carry rounds of custom measurements.
+    let mut r = fixture_results_with_custom();
+    r.benchmarks
+        .get_mut("timer/steps/instant")
+        .unwrap()
+        .custom_rounds
+        .insert("min_step_ns".into(), vec![1.0, 2.0]);
+    r.schema = 5;
+    r.save(&path).unwrap();
+    let e = err_of(Results::load(&path));
+    assert!(
+        e.contains("rounds of custom measurements") && e.contains("schema"),
+        "{e}"
+    );
+}

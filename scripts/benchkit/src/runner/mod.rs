@@ -274,6 +274,9 @@ pub fn combine(id: &Id, rounds: &[Sample], headline: &str) -> Record {
             Combine::All => f64::from(u8::from(values.iter().all(|&v| v != 0.0))),
         };
         record.metrics.insert(name.clone(), v);
+        if how == Combine::Median && rounds.len() > 1 {
+            record.metric_rounds.insert(name.clone(), values);
+        }
     }
     for prefix in rounds[0].histograms.keys() {
         let mut merged = hist::histogram();
@@ -289,6 +292,21 @@ pub fn combine(id: &Id, rounds: &[Sample], headline: &str) -> Record {
                 record.metrics.insert(name.clone(), v).is_none(),
                 "{id}: metric {name} is recorded both as a scalar and from latencies {prefix:?}"
             );
+        }
+        if rounds.len() > 1 {
+            // Each round's own percentiles, from its histogram alone: the spread between
+            // rounds of the percentiles the merged histogram gives.
+            let per_round: Vec<Vec<(String, f64)>> = rounds
+                .iter()
+                .filter(|s| !s.histograms[prefix].is_empty())
+                .map(|s| hist::metrics(prefix, &s.histograms[prefix]))
+                .collect();
+            if per_round.len() == rounds.len() {
+                for (i, (name, _)) in per_round[0].iter().enumerate() {
+                    let values = per_round.iter().map(|r| r[i].1).collect();
+                    record.metric_rounds.insert(name.clone(), values);
+                }
+            }
         }
         if prefix.is_empty() {
             record.distribution = Some(hist::distribution(&merged));
@@ -639,7 +657,7 @@ mod tests {
         let r = combine(&id, &rounds, "p50_ns");
         assert_eq!(r.metrics["ops"], 2.0);
         assert_eq!(r.metrics["ok"], 0.0, "round 0 was not ok");
-        let d = r.distribution.unwrap();
+        let d = r.distribution.clone().unwrap();
         assert_eq!(d.count, 300);
         assert!(d.percentiles.windows(2).all(|w| w[0].1 <= w[1].1));
         assert_eq!(
@@ -653,6 +671,12 @@ mod tests {
         );
         assert!(r.metrics["p99_ns"] >= r.metrics["p50_ns"]);
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+        // Every scalar and every percentile keeps its value in each round, for its interval;
+        // a flag, which combines by "all", does not.
+        assert_eq!(r.metric_rounds["ops"].len(), 3);
+        assert_eq!(r.metric_rounds["p50_ns"], r.rounds);
+        assert!(!r.metric_rounds.contains_key("ok"));
+        assert_eq!(r.problem(), None);
     }
 
     #[test]

@@ -272,7 +272,12 @@ fn badge(o: &Outcome, machine: &str, quick: bool) -> String {
         _ => String::new(),
     };
     let interval = match o.interval {
-        Some((lo, hi)) => format!(", 95% interval {}–{}", format_ratio(lo), format_ratio(hi)),
+        Some((lo, hi)) => format!(
+            ", {} {}–{}",
+            o.interval_label,
+            format_ratio(lo),
+            format_ratio(hi)
+        ),
         None => String::new(),
     };
     let one_round = quick && o.kind == crate::claims::Kind::WallClock;
