@@ -160,11 +160,18 @@ pub fn runs(ws: &Workspace) -> Result<Vec<Run>> {
 /// The card of a machine, one value per row of [`CARD`].
 fn card(m: &Machine) -> Vec<String> {
     let cache = |k: &str| m.caches.get(k).map_or("–".to_string(), |b| human_bytes(*b));
-    let clock = m
+    let clock = match m
         .facts
         .as_ref()
-        .and_then(|f| f.clock_ghz)
-        .map_or("not recorded".to_string(), |g| format!("{g:.2} GHz"));
+        .map(|f| (f.clock_ghz, f.clock_imul_ghz, f.clock_add_ghz))
+    {
+        Some((Some(g), _, _)) => format!("{g:.2} GHz"),
+        // Both chains were measured and disagreed: the clock was not determined, not missing.
+        Some((None, Some(i), Some(a))) => {
+            format!("not determined (imul chain {i:.2} GHz, add chain {a:.2} GHz)")
+        }
+        _ => "not recorded".to_string(),
+    };
     let cores = match m.physical_cores {
         Some(p) => format!("{} logical, {p} physical", m.logical_cpus),
         None => format!("{} logical", m.logical_cpus),
@@ -538,4 +545,32 @@ fn ladder(c: &Card) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::Facts;
+
+    #[test]
+    fn the_cards_clock_is_measured_not_determined_or_not_recorded() {
+        let clock_row = CARD.iter().position(|r| r.starts_with("Clock")).unwrap();
+        let with = |f: Option<Facts>| {
+            let mut m = Machine::example();
+            m.facts = f;
+            card(&m)[clock_row].clone()
+        };
+        let chains = |c: Option<f64>| Facts {
+            clock_ghz: c,
+            clock_imul_ghz: Some(2.97),
+            clock_add_ghz: Some(2.74),
+            ..Facts::default()
+        };
+        assert_eq!(with(Some(chains(Some(2.97)))), "2.97 GHz");
+        assert_eq!(
+            with(Some(chains(None))),
+            "not determined (imul chain 2.97 GHz, add chain 2.74 GHz)"
+        );
+        assert_eq!(with(None), "not recorded");
+    }
 }
