@@ -149,7 +149,7 @@ fn walls(
             done += run_target(ch, cmd, &mut log, &log_path, done)?;
         }
     }
-    if which != Which::Cases {
+    if which == Which::All {
         eprintln!(
             "[{}] {done} wall-clock benchmarks in {:.0} s",
             ch.package,
