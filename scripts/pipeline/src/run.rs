@@ -1,4 +1,6 @@
-//! Run: `cargo bench -p chNN` for each chosen chapter, with a progress line per benchmark.
+//! Run: `cargo bench -p chNN --bench <target>` for each wall-clock target of the chosen
+//! chapters, then their instruction-count targets from the built executables, several at a
+//! time, with a progress line per benchmark.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
