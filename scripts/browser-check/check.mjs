@@ -376,11 +376,16 @@ async function checkPage(ctx, root, origin, rel, reachable) {
   let images = { count: 0, broken: [] };
   let svgs = { count: 0, empty: [], noMain: false };
   let links = [];
+  let marks = { edition: false, cite: false };
   try {
     if (await navigate(page, url, problems)) {
       images = await checkImages(page);
       svgs = await checkSvgs(page);
       links = await collectLinks(page, origin);
+      marks = await page.evaluate(() => ({
+        edition: document.querySelector('main .edition') !== null,
+        cite: document.querySelector('main .cite-chapter') !== null,
+      }));
       // Give late console errors (e.g. from timers) a moment to arrive.
       await page.waitForTimeout(100);
     }
@@ -395,6 +400,9 @@ async function checkPage(ctx, root, origin, rel, reachable) {
   for (const src of images.broken) problems.push(`image did not load: ${src}`);
   for (const label of svgs.empty) problems.push(`inline svg has an empty box: ${label}`);
   if (svgs.noMain) problems.push('no <main> element');
+  // The front page states the edition; every chapter page ends with its citation.
+  if (rel === 'index.html' && !marks.edition) problems.push('no edition line (version and commit)');
+  if (/^ch\d\d-[^/]+\.html$/.test(rel) && !marks.cite) problems.push('no "Cite this chapter" line');
   for (const linkPath of links) {
     if (fileForUrlPath(root, linkPath) === null) problems.push(`broken link: ${linkPath}`);
   }

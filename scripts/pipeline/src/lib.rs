@@ -10,6 +10,7 @@ pub mod claims;
 pub mod clock;
 pub mod collect;
 pub mod decl;
+pub mod edition;
 pub mod format;
 pub mod formats;
 pub mod fsutil;

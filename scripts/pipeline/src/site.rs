@@ -90,10 +90,19 @@ pub struct GeneratedIncludes {
     /// Directives a page may use and what each expands to (the labs' table and targets, from
     /// `labs/labs.toml`); a page that uses one not listed stops the build.
     pub directives: Vec<(String, String)>,
+    /// The edition the build shows, and the chapter pages (paths below `src/`) that end with
+    /// its "Cite this chapter" line.
+    pub cite: Option<(crate::edition::Edition, Vec<PathBuf>)>,
 }
 
 /// The prefixes of the directives [`GeneratedIncludes`] expands itself.
-const DIRECTIVES: [&str; 4] = ["{{#lab", "{{#machines", "{{#card", "{{#this-machine"];
+const DIRECTIVES: [&str; 5] = [
+    "{{#lab",
+    "{{#machines",
+    "{{#card",
+    "{{#this-machine",
+    "{{#edition",
+];
 
 impl GeneratedIncludes {
     /// The name mdBook knows it by (`[preprocessor.measured]`).
@@ -121,10 +130,16 @@ impl Preprocessor for GeneratedIncludes {
             for (directive, text) in &self.directives {
                 ch.content = ch.content.replace(directive.as_str(), text);
             }
+            if let Some((edition, pages)) = &self.cite
+                && pages.contains(&page)
+            {
+                let line = edition.cite_chapter(&ch.name, &page.display().to_string());
+                ch.content = format!("{}\n\n{line}\n", ch.content.trim_end());
+            }
             if let Some(i) = DIRECTIVES.iter().filter_map(|d| ch.content.find(d)).min() {
                 let bad: String = ch.content[i..].chars().take_while(|&c| c != '}').collect();
                 problems.push(format!(
-                    "src/{} uses `{bad}}}}}`, which is not a directive of this book (`{{{{#labs-table}}}}`, `{{{{#lab-target labNN}}}}` with a lab of labs/labs.toml, `{{{{#machines}}}}`, `{{{{#card <entry>}}}}` with an entry of the machine card, or `{{{{#this-machine}}}}` (both need the card, which `scripts/book.sh card` measures into results/local/card.json, or with --reference into results/reference/card.json))",
+                    "src/{} uses `{bad}}}}}`, which is not a directive of this book (`{{{{#labs-table}}}}`, `{{{{#lab-target labNN}}}}` with a lab of labs/labs.toml, `{{{{#machines}}}}`, `{{{{#edition}}}}`, `{{{{#card <entry>}}}}` with an entry of the machine card, or `{{{{#this-machine}}}}` (both need the card, which `scripts/book.sh card` measures into results/local/card.json, or with --reference into results/reference/card.json))",
                     page.display()
                 ));
             }
@@ -222,6 +237,22 @@ pub fn build(ws: &Workspace, generated: &Path) -> Result<()> {
     config
         .set(format!("preprocessor.{}", GeneratedIncludes::NAME), table)
         .map_err(|e| anyhow!("cannot configure the book's preprocessor: {e:#}"))?;
+    let edition = crate::edition::Edition::load(
+        &ws.root,
+        config.book.title.as_deref().unwrap_or("the book"),
+        &config.book.authors,
+    )?;
+    crate::edition::check_changelog(&ws.root, &edition.version)?;
+    if let Some(template) = edition.edit_url_template() {
+        config
+            .set("output.html.edit-url-template", template)
+            .map_err(|e| anyhow!("cannot set the edit link: {e:#}"))?;
+    }
+    if let Some(repo) = &edition.repository {
+        config
+            .set("output.html.git-repository-url", repo.clone())
+            .map_err(|e| anyhow!("cannot set the repository link: {e:#}"))?;
+    }
     let mut md = MDBook::load_with_config(&ws.root, config)
         .map_err(|e| anyhow!("cannot load the book from {}: {e:#}", ws.root.display()))?;
     let mut directives = Vec::new();
@@ -265,11 +296,17 @@ pub fn build(ws: &Workspace, generated: &Path) -> Result<()> {
             ));
         }
     }
+    directives.push(("{{#edition}}".to_string(), edition.front()));
+    let pages = chapters
+        .iter()
+        .map(|(_, dir)| PathBuf::from(format!("{dir}.md")))
+        .collect();
     md.with_preprocessor(GeneratedIncludes {
         generated: generated.to_path_buf(),
         redirect: generated != ws.committed_generated(),
         src: ws.root.join("src"),
         directives,
+        cite: Some((edition, pages)),
     });
     md.build()
         .map_err(|e| anyhow!("mdBook failed to build the book: {e:#}"))?;
