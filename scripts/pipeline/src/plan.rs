@@ -1308,6 +1308,68 @@ impl Resolver<'_> {
         ))
     }
 
+    /// A penalty claim: the difference of two times over the difference of two counts.
+    fn penalty(
+        &self,
+        c: &Claim,
+        p: &crate::decl::PenaltyClaim,
+        test: crate::decl::Test,
+        what: &str,
+    ) -> Result<Outcome> {
+        let m = &p.metric;
+        if !matches!(m, Metric::Wall(WallMetric::Median | WallMetric::Cycles)) {
+            bail!(
+                "{}: {what} is a penalty over metric `{m}`: a penalty is a time, `median` (ns) or `cycles`",
+                self.file
+            );
+        }
+        if !p.events.is_instr() {
+            bail!(
+                "{}: {what} counts events `{}`: the events must be a callgrind count (`Bcm`, `D1mr`, ...), the same for every run of the binary",
+                self.file,
+                p.events
+            );
+        }
+        for (id, metric) in [(&p.a, m), (&p.b, m), (&p.a, &p.events), (&p.b, &p.events)] {
+            let ids = self.ids(what, id, Some(metric))?;
+            if ids.len() != 1 || ids[0] != id.as_str() {
+                bail!(
+                    "{}: {what}: names `{id}` where one benchmark is needed, not a selector",
+                    self.file
+                );
+            }
+        }
+        let events = self.get(&p.a, &p.events) - self.get(&p.b, &p.events);
+        if !(events.is_finite() && events > 0.0) {
+            bail!(
+                "{}: {what}: `{}` counts {} {} and `{}` {}, so there is no extra event to divide by: `a` must be the benchmark with more",
+                self.file,
+                p.a,
+                format::count(self.get(&p.a, &p.events)),
+                p.events,
+                p.b,
+                format::count(self.get(&p.b, &p.events))
+            );
+        }
+        let ids = [p.a.as_str(), p.b.as_str()];
+        let measured = (self.get(&p.a, m) - self.get(&p.b, m)) / events;
+        let interval = self
+            .interval(&ids, m, Combine::Difference, c.id())
+            .map(|(lo, hi)| (lo / events, hi / events));
+        let expression = format!(
+            "({m} of `{}` − `{}`) ÷ ({} of `{}` − `{}`: {})",
+            p.a,
+            p.b,
+            p.events,
+            p.a,
+            p.b,
+            format::count(events)
+        );
+        Ok(claims::evaluated(
+            c, test, measured, interval, None, expression,
+        ))
+    }
+
     fn claim(&self, c: &Claim, aa: Option<f64>) -> Result<Outcome> {
         let what = format!("claim `{}`", c.id());
         let test = c
@@ -1326,6 +1388,7 @@ impl Resolver<'_> {
         };
         let (ids, combine, expression): (Vec<&str>, Combine, String) = match c {
             Claim::Limit(l) => return self.limit(c, l, test, &what),
+            Claim::Penalty(p) => return self.penalty(c, p, test, &what),
             Claim::Ratio(r) => (
                 vec![one(&r.a)?, one(&r.b)?],
                 Combine::Ratio,
@@ -1442,7 +1505,9 @@ impl Resolver<'_> {
             lo = lo.min(v);
             hi = hi.max(v);
         }
-        if matches!(m, Metric::Wall(WallMetric::Cycles)) && combine == Combine::Value {
+        if matches!(m, Metric::Wall(WallMetric::Cycles))
+            && matches!(combine, Combine::Value | Combine::Difference)
+        {
             let ghz = self.clock_ghz()?;
             return Some((lo * ghz, hi * ghz));
         }
@@ -1511,6 +1576,8 @@ enum Combine {
     Ratio,
     Value,
     Spread,
+    /// `a − b`.
+    Difference,
 }
 
 impl Combine {
@@ -1518,6 +1585,7 @@ impl Combine {
         match self {
             Combine::Ratio => v[0] / v[1],
             Combine::Value => v[0],
+            Combine::Difference => v[0] - v[1],
             Combine::Spread => {
                 let max = v.iter().copied().fold(f64::MIN, f64::max);
                 let min = v.iter().copied().fold(f64::MAX, f64::min);

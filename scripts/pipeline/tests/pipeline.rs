@@ -1602,3 +1602,63 @@ value = 1000.0
         "{e}"
     );
 }
+
+#[test]
+fn a_penalty_claim_divides_the_time_difference_by_the_count_difference() {
+    let decl = r#"
+[[claim]]
+id = "cost"
+text = "Each extra instruction of the stable sort costs time."
+kind = "penalty"
+metric = "median"
+a = "compare/sort/stable"
+b = "compare/sort/unstable"
+events = "Ir"
+op = ">"
+value = -1e9
+"#;
+    let (_d, ws) = temp_workspace(decl);
+    let rendered = render(&ws, &Source::Reference).unwrap();
+    let o = &rendered.outcomes["ch99"].1[0];
+    let r = fixture_results();
+    let b = |id: &str| &r.benchmarks[id];
+    let (sa, sb) = (b("compare/sort/stable"), b("compare/sort/unstable"));
+    let ir = |x: &pipeline::results::Bench| x.instr.as_ref().unwrap()["Ir"];
+    let dt = sa.wall.as_ref().unwrap().median - sb.wall.as_ref().unwrap().median;
+    let de = ir(sa) - ir(sb);
+    assert!(
+        de > 0.0,
+        "the fixture's stable sort executes more instructions"
+    );
+    assert!(
+        (o.measured - dt / de).abs() <= 1e-12 * (dt / de).abs(),
+        "{o:?}"
+    );
+    let (lo, hi) = o
+        .interval
+        .expect("a difference of two sampled times has an interval");
+    assert!(lo <= o.measured && o.measured <= hi, "{o:?}");
+    assert!(o.expression.contains("÷ (Ir of"), "{}", o.expression);
+    // The benchmark with fewer events first: nothing to divide by.
+    let swapped = decl
+        .replace("a = \"compare/sort/stable\"", "a = \"X\"")
+        .replace(
+            "b = \"compare/sort/unstable\"",
+            "b = \"compare/sort/stable\"",
+        )
+        .replace("a = \"X\"", "a = \"compare/sort/unstable\"");
+    let (_d, ws) = temp_workspace(&swapped);
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(
+        e.contains("figures.toml") && e.contains("`a` must be the benchmark with more"),
+        "{e}"
+    );
+    // Events that are not a callgrind count.
+    let (_d, ws) = temp_workspace(&decl.replace("events = \"Ir\"", "events = \"median\""));
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(e.contains("must be a callgrind count"), "{e}");
+    // A penalty over a metric that is not a time.
+    let (_d, ws) = temp_workspace(&decl.replace("metric = \"median\"", "metric = \"Ir\""));
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(e.contains("a penalty is a time"), "{e}");
+}

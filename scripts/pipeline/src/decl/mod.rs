@@ -73,6 +73,16 @@
 //! bytes = 1073741824.0              # what one iteration of `a` must move
 //! between = [1.0, 1.5]              # a band instead of op and value
 //!
+//! [[claim]]                         # the cost of one event
+//! id = "mispredict-penalty"
+//! text = "A mispredicted branch costs 10 to 30 cycles."
+//! kind = "penalty"                  # (metric of a − b) ÷ (events of a − b)
+//! metric = "cycles"                 # median or cycles
+//! a = "filter/branchy/p50"
+//! b = "sorted/filter_branchy/p50"
+//! events = "Bcm"                    # a callgrind count; `a` must have more
+//! between = [10.0, 30.0]
+//!
 //! [[claim]]                         # a value per case parameter
 //! id = "adder-latency"
 //! text = "Each addition of the one chain takes a few cycles."
@@ -760,6 +770,9 @@ pub enum Claim {
     /// One benchmark's time as a multiple of the time a limit of the machine card allows
     /// for the bytes it must move.
     Limit(LimitClaim),
+    /// What each extra event costs: the difference of two benchmarks' times over the
+    /// difference of their callgrind counts of an event.
+    Penalty(PenaltyClaim),
 }
 
 /// A ratio claim.
@@ -884,6 +897,38 @@ pub struct LimitClaim {
     pub loose: Option<String>,
 }
 
+/// A penalty claim: `(metric of a − metric of b) ÷ (events of a − events of b)`, the time
+/// (or cycles) each extra event costs, when the two benchmarks differ in that event alone.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PenaltyClaim {
+    /// File name of the generated badge.
+    pub id: String,
+    /// The statement.
+    pub text: String,
+    /// The wall-clock metric of both benchmarks: `median` (ns) or `cycles`.
+    pub metric: Metric,
+    /// The benchmark with more of the event.
+    pub a: String,
+    /// The benchmark with fewer.
+    pub b: String,
+    /// The callgrind count of the event (`Bcm`: simulated mispredicted conditional branches);
+    /// `a` must count more of it than `b`.
+    pub events: Metric,
+    /// The comparison with `value` (or give `between`).
+    #[serde(default)]
+    pub op: Option<Op>,
+    /// The threshold.
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// A two-sided band `[lo, hi]` instead of `op` and `value`.
+    #[serde(default)]
+    pub between: Option<[f64; 2]>,
+    /// Why a threshold far beyond what was measured is right (see [`RatioClaim::loose`]).
+    #[serde(default)]
+    pub loose: Option<String>,
+}
+
 impl Claim {
     /// The claim's id.
     pub fn id(&self) -> &str {
@@ -892,6 +937,7 @@ impl Claim {
             Claim::Spread(c) => &c.id,
             Claim::Value(c) => &c.id,
             Claim::Limit(c) => &c.id,
+            Claim::Penalty(c) => &c.id,
         }
     }
 
@@ -902,6 +948,7 @@ impl Claim {
             Claim::Spread(c) => &c.text,
             Claim::Value(c) => &c.text,
             Claim::Limit(c) => &c.text,
+            Claim::Penalty(c) => &c.text,
         }
     }
 
@@ -912,6 +959,7 @@ impl Claim {
             Claim::Spread(c) => &c.metric,
             Claim::Value(c) => &c.metric,
             Claim::Limit(c) => &c.metric,
+            Claim::Penalty(c) => &c.metric,
         }
     }
 
@@ -922,6 +970,7 @@ impl Claim {
             Claim::Spread(c) => Test::from_fields(c.op, c.value, c.between),
             Claim::Value(c) => Test::from_fields(c.op, c.value, c.between),
             Claim::Limit(c) => Test::from_fields(c.op, c.value, c.between),
+            Claim::Penalty(c) => Test::from_fields(c.op, c.value, c.between),
         }
     }
 
@@ -932,6 +981,7 @@ impl Claim {
             Claim::Spread(c) => c.loose.as_deref(),
             Claim::Value(c) => c.loose.as_deref(),
             Claim::Limit(c) => c.loose.as_deref(),
+            Claim::Penalty(c) => c.loose.as_deref(),
         }
     }
 
@@ -942,6 +992,7 @@ impl Claim {
             Claim::Spread(c) => vec![&c.benches],
             Claim::Value(c) => vec![&c.a],
             Claim::Limit(c) => vec![&c.a],
+            Claim::Penalty(c) => vec![&c.a, &c.b],
         }
     }
 
