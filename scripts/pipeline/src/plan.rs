@@ -357,6 +357,33 @@ impl Resolver<'_> {
         )
     }
 
+    /// Why numbers in cycles cannot be given for these results, when their machine facts
+    /// hold a clock measurement that did not determine the clock (the two chains disagreed,
+    /// or the architecture has no such measurement). Results without facts predate the
+    /// measurement and are handled where a claim needs what they lack.
+    fn no_clock(&self) -> Option<String> {
+        let f = self.r.machine.facts.as_ref()?;
+        if f.clock_ghz.is_some() {
+            return None;
+        }
+        Some(match (f.clock_imul_ghz, f.clock_add_ghz) {
+            (Some(i), Some(a)) => format!(
+                "this machine's clock was not determined (the imul chain gave {} GHz and the add chain {} GHz, which disagree), so no time is given in cycles",
+                format::sig3(i),
+                format::sig3(a)
+            ),
+            _ => "this machine's clock was not measured (the measurement is x86-64 only), so no time is given in cycles".to_string(),
+        })
+    }
+
+    /// [`Self::no_clock`], for a metric: `Some` when it is `cycles` and the clock is not
+    /// known.
+    fn no_clock_for(&self, m: &Metric) -> Option<String> {
+        matches!(m, Metric::Wall(WallMetric::Cycles))
+            .then(|| self.no_clock())
+            .flatten()
+    }
+
     /// Why ids named by `pattern` were not measured on this machine, if they were not.
     fn aside(&self, pattern: &str) -> Option<String> {
         self.decl
@@ -399,9 +426,10 @@ impl Resolver<'_> {
                         Metric::Wall(WallMetric::GbPerS) if b.wall.is_some() => {
                             "its criterion group declared no `Throughput::Bytes`".to_string()
                         }
-                        Metric::Wall(WallMetric::Cycles) if b.wall.is_some() => {
-                            "cycles need the machine's measured clock, which these results predate: measure the chapter again".to_string()
-                        }
+                        Metric::Wall(WallMetric::Cycles) if b.wall.is_some() => match self.no_clock() {
+                            Some(why) => why,
+                            None => "cycles need the machine's measured clock, which these results predate: measure the chapter again".to_string(),
+                        },
                         Metric::Wall(_) => "no criterion run".to_string(),
                     };
                     bail!(
@@ -509,6 +537,10 @@ impl Resolver<'_> {
         for v in self.decl.value.iter().filter(|_| own) {
             unique("value", &format!("value-{}", v.id))?;
             let what = format!("value `{}`", v.id);
+            if let Some(why) = self.no_clock_for(&v.metric) {
+                values.push((v.id.clone(), format!("not known ({why})")));
+                continue;
+            }
             let ids = self.ids(&what, &v.bench, Some(&v.metric))?;
             if ids.len() != 1 || ids[0] != v.bench {
                 bail!(
@@ -536,7 +568,8 @@ impl Resolver<'_> {
                 .selectors()
                 .into_iter()
                 .find_map(|p| self.aside(p))
-                .or_else(|| self.no_card(c));
+                .or_else(|| self.no_card(c))
+                .or_else(|| self.no_clock_for(c.metric()));
             match why {
                 Some(why) => aside.push(claims::set_aside(c, why)),
                 None => match self.claim(c, aa) {
@@ -1074,6 +1107,9 @@ impl Resolver<'_> {
             .columns
             .iter()
             .filter(|c| c.ratio_to.as_deref().and_then(|b| self.aside(b)).is_none())
+            // Without the machine's clock a column in cycles has no numbers; the setup box
+            // says why.
+            .filter(|c| self.no_clock_for(&c.metric).is_none())
             .collect();
         let mut rows: Vec<(String, &str)> = Vec::new();
         for row in t.rows.iter().filter(|r| self.aside(r.selector()).is_none()) {

@@ -1662,3 +1662,66 @@ value = -1e9
     let e = err_of(render(&ws, &Source::Reference));
     assert!(e.contains("a penalty is a time"), "{e}");
 }
+
+#[test]
+fn without_a_determined_clock_cycles_are_set_aside_not_a_stop() {
+    let decl = r#"
+[[table]]
+id = "t"
+rows = ["compare/sort/*"]
+columns = [
+    { label = "median", metric = "median" },
+    { label = "cycles", metric = "cycles" },
+]
+
+[[claim]]
+id = "few-cycles"
+text = "The stable sort takes some cycles."
+kind = "value"
+metric = "cycles"
+a = "compare/sort/stable"
+op = ">"
+value = 0.0
+"#;
+    let with_facts = |facts: pipeline::machine::Facts| {
+        let (d, ws) = temp_workspace(decl);
+        let mut r = fixture_results();
+        r.machine.facts = Some(facts);
+        r.save(&ws.root.join("results/reference/ch99.json"))
+            .unwrap();
+        (d, ws)
+    };
+    // The two chains disagreed: the claim is not measured here, and says why; the table
+    // keeps its other columns.
+    let (_d, ws) = with_facts(pipeline::machine::Facts {
+        clock_imul_ghz: Some(2.0),
+        clock_add_ghz: Some(3.0),
+        ..Default::default()
+    });
+    let rendered = render(&ws, &Source::Reference).unwrap();
+    let o = &rendered.outcomes["ch99"].1[0];
+    match &o.verdict {
+        pipeline::claims::Verdict::SetAside(why) => {
+            assert!(
+                why.contains("not determined") && why.contains("2.00 GHz"),
+                "{why}"
+            )
+        }
+        v => panic!("expected the claim set aside, got {v:?}"),
+    }
+    let table = rendered_file(&rendered, "ch99/t.md");
+    assert!(
+        table.contains("median") && !table.contains("cycles"),
+        "{table}"
+    );
+    // With the clock, the same declaration gives cycles.
+    let (_d, ws) = with_facts(pipeline::machine::Facts {
+        clock_ghz: Some(2.5),
+        clock_imul_ghz: Some(2.5),
+        clock_add_ghz: Some(2.5),
+        ..Default::default()
+    });
+    let rendered = render(&ws, &Source::Reference).unwrap();
+    assert!(rendered.outcomes["ch99"].1[0].held());
+    assert!(rendered_file(&rendered, "ch99/t.md").contains("cycles"));
+}
