@@ -169,6 +169,35 @@ fn mixed(c: &mut Criterion) {
     g.bench_function(id("mixed", "grouped", "random"), |b| {
         b.iter(|| black_box(mixed_grouped(black_box(&grouped))))
     });
+    // ANCHOR: orders16
+    // A different order each iteration: no sequence of outcomes repeats within 16 × 4,096
+    // items, so no predictor can have learnt it from the iterations before.
+    let orders = mixed_orders();
+    let boxed_orders: Vec<Vec<Box<dyn Op>>> = orders.iter().map(|o| to_boxed(o)).collect();
+    let arenas: Vec<Arena> = orders.iter().map(|o| Arena::new(o)).collect();
+    let ref_orders: Vec<Vec<&dyn Op>> = arenas.iter().map(Arena::refs).collect();
+    g.bench_function(id("mixed", "boxed", "orders16"), |b| {
+        let mut k = 0;
+        b.iter(|| {
+            k = (k + 1) % boxed_orders.len();
+            black_box(mixed_box(black_box(&boxed_orders[k]), black_box(&xs)))
+        })
+    });
+    g.bench_function(id("mixed", "dyn_ref", "orders16"), |b| {
+        let mut k = 0;
+        b.iter(|| {
+            k = (k + 1) % ref_orders.len();
+            black_box(mixed_dyn(black_box(&ref_orders[k]), black_box(&xs)))
+        })
+    });
+    g.bench_function(id("mixed", "enum_match", "orders16"), |b| {
+        let mut k = 0;
+        b.iter(|| {
+            k = (k + 1) % orders.len();
+            black_box(mixed_enum(black_box(&orders[k]), black_box(&xs)))
+        })
+    });
+    // ANCHOR_END: orders16
     g.finish();
 }
 

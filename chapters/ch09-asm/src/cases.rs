@@ -18,6 +18,11 @@ pub const SCORE_LEN: usize = 4096;
 /// Values applied per call of the dispatch experiments, and items in the mixed collection.
 pub const DISPATCH_LEN: usize = 4096;
 
+/// Random orders of the mixed collection that the `orders16` cases cycle through, one per
+/// iteration: 16 × 4,096 items, 131,072 conditional outcomes of the enum's `match`, beyond the
+/// 8 × 1,024 that chapter 2 measured this kind of predictor to memorise.
+pub const DISPATCH_ORDERS: usize = 16;
+
 /// Elements per call of the LTO experiment's loops.
 pub const LTO_LEN: usize = 4096;
 
@@ -43,7 +48,8 @@ pub const LTO_PROFILES: [(&str, &str); 5] = [
 /// - `inlining/{score,checked_sum}/*`: the scoring loops under each inlining attribute, and the
 ///   validating sums with their error path inline or cold;
 /// - `one_type/mul/*` and `mixed/<dispatch>/<order>`: static and dynamic dispatch over one type
-///   and over a mixed collection;
+///   and over a mixed collection (`random`: one random order, replayed; `sorted`: sorted by type;
+///   `orders16`: a different random order each iteration, [`DISPATCH_ORDERS`] in turn);
 /// - `lto/<profile>/<loop>`: each loop of [`crate::lto::CASES`] in `lto_demo` built under each
 ///   profile of [`LTO_PROFILES`], which the wall harness times and counts itself.
 pub fn all() -> Vec<Case> {
@@ -80,6 +86,12 @@ pub fn all() -> Vec<Case> {
     cases.extend(named("mixed", "boxed", &["random", "sorted"]));
     for dispatch in ["dyn_ref", "enum_match", "grouped"] {
         cases.extend(named("mixed", dispatch, &["random"]));
+    }
+    for dispatch in ["boxed", "dyn_ref", "enum_match"] {
+        cases.push(Case::new("mixed", dispatch, "orders16").wall_only(
+            "cycles through DISPATCH_ORDERS orders, one per iteration, which one counted call \
+             cannot; callgrind's count of one order is the `random` case's",
+        ));
     }
     for (_, profile) in LTO_PROFILES {
         cases.extend(crate::lto::CASES.map(|(name, _)| {

@@ -1,7 +1,7 @@
 //! Inputs shared by both harnesses, built from the seeds of `ch09::cases` with the book's
 //! seeded generator, so that a time and a count with the same id measure the same values.
 
-use ch09::cases::{DISPATCH_LEN, SCORE_LEN, SEED, SUM_LEN};
+use ch09::cases::{DISPATCH_LEN, DISPATCH_ORDERS, SCORE_LEN, SEED, SUM_LEN};
 use ch09::dispatch::{AnyOp, Op};
 use ch09::inlining::LIMIT;
 use inputs::{Rng as WyRand, random_bytes, random_u64s};
@@ -31,7 +31,26 @@ pub fn dispatch_values() -> Vec<u64> {
 
 /// The mixed collection: operations of the three types in random order.
 pub fn mixed_ops() -> Vec<AnyOp> {
-    let mut rng = WyRand::new(SEED ^ 2);
+    random_order(SEED ^ 2)
+}
+
+/// [`DISPATCH_ORDERS`] mixed collections, each in its own random order; the first is
+/// [`mixed_ops`].
+#[allow(dead_code)] // the wall harness's only
+pub fn mixed_orders() -> Vec<Vec<AnyOp>> {
+    (0..DISPATCH_ORDERS as u64)
+        .map(|k| {
+            if k == 0 {
+                mixed_ops()
+            } else {
+                random_order(SEED ^ (0x100 + k))
+            }
+        })
+        .collect()
+}
+
+fn random_order(seed: u64) -> Vec<AnyOp> {
+    let mut rng = WyRand::new(seed);
     (0..DISPATCH_LEN)
         .map(|_| AnyOp::from_random(rng.next_u64()))
         .collect()
