@@ -272,6 +272,20 @@ fn prefetch(c: &mut Criterion) {
     drop(random);
     g.finish();
 
+    // The same light gather over a table whose 1,024 pages the TLB holds: if the long distances
+    // were slow for want of translations, they are not slow here.
+    let mut g = c.benchmark_group("tlb_fit");
+    apply(&mut g, SWEEP);
+    let mut fit = Cycle::new(FIT_TABLE_LINES, Order::Random(GATHER_SEED));
+    for case in group_cases("tlb_fit") {
+        let dist = (case.id.case != "none").then(|| case.usize("distance"));
+        g.bench_function(benchkit::id(&case), |b| {
+            b.iter_custom(|n| fit.time(n, dist, LIGHT))
+        });
+    }
+    drop(fit);
+    g.finish();
+
     let mut g = c.benchmark_group("gather");
     apply(&mut g, SWEEP);
     // The list gives the cases order by order; the gathers of one order share its cycle.

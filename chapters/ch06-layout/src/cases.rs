@@ -83,6 +83,10 @@ pub const ACCOUNT_SEED: u64 = 0x5eed_0604;
 /// Lines in the large gather table: 128 MiB.
 pub const TABLE_LINES: usize = 1 << 21;
 
+/// Lines in the gather table of the translation test: 4 MiB, 1,024 pages of 4 KiB, which half
+/// of a 2,048-entry second-level TLB maps, in a last-level cache of 8 MiB or more.
+pub const FIT_TABLE_LINES: usize = 1 << 16;
+
 /// Lines in the small gather table: 16 KiB, inside the L1 data cache.
 pub const SMALL_LINES: usize = 256;
 
@@ -148,6 +152,8 @@ const _: () = assert!(SMALL_LINES * 64 == SMALL_KIB << 10);
 ///   page, the selection [`SIM_LINE_OFFSETS`] and the page cases counted by both harnesses;
 /// - `hotcold/scan/{inline,split}`: the scan with its cold fields inline and split off;
 /// - `distance/{light,heavy}/d<distance>`: the random gather prefetching `distance` ahead;
+/// - `tlb_fit/light/{d<distance>,none}`: the light sweep, and the gather without prefetching,
+///   over a table of [`FIT_TABLE_LINES`] whose pages the TLB holds;
 /// - `gather/<gather>/<order>` and `small/<gather>/kib16`: each of [`GATHERS`] per index order
 ///   of [`ORDERS_HW`], and over a table inside the L1;
 ///
@@ -227,6 +233,18 @@ pub fn all() -> Vec<Case> {
             .map(|c| c.wall_only(prefetcher)),
         );
     }
+    cases.extend(
+        sweep(
+            "tlb_fit",
+            "light",
+            "d",
+            "distance",
+            DISTANCES.map(|d| d as f64),
+        )
+        .into_iter()
+        .chain([Case::new("tlb_fit", "light", "none")])
+        .map(|c| c.wall_only(prefetcher)),
+    );
     for order in ORDERS_HW {
         cases.extend(GATHERS.map(|(function, ..)| {
             Case::new("gather", function, &order.name()).wall_only(prefetcher)
