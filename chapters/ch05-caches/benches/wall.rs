@@ -12,7 +12,10 @@ use std::time::Instant;
 use benchkit::criterion::{Criterion, SamplingMode};
 use benchkit::{BIG, Case, SWEEP, apply};
 use ch05::cases::{CHASE_SEED, lines_in};
-use ch05::chase::{Ring, cyclic_permutation, filled_lines, read_lines};
+use ch05::chase::{
+    LINES_PER_PAGE, Ring, cyclic_permutation, filled_lines, one_line_per_page, page_by_page,
+    read_lines,
+};
 use ch05::pages::{ALL_PAGES, Pages, pages_name, thp_policy};
 use ch05::transpose::{Transpose, square};
 
@@ -111,6 +114,44 @@ fn ladder(c: &mut Criterion) {
 }
 // ANCHOR_END: ladder
 
+// ANCHOR: tlb
+/// The TLB experiment: dependent loads over base pages, with one line per page (`sparse`),
+/// the same number of lines packed together (`dense`), and every line of a buffer page by
+/// page (`grouped`).
+fn tlb(c: &mut Criterion) {
+    let mut g = c.benchmark_group("tlb");
+    apply(&mut g, SWEEP);
+    for case in cases("tlb") {
+        let ring = match case.id.function.as_str() {
+            "sparse" => {
+                let pages = case.usize("pages");
+                let order = one_line_per_page(pages, CHASE_SEED);
+                Ring::with_order(pages * LINES_PER_PAGE, &order, Pages::Base)
+            }
+            "dense" => Ring::new(
+                &cyclic_permutation(case.usize("pages"), CHASE_SEED),
+                Pages::Base,
+            ),
+            "grouped" => {
+                let pages = lines_in(case.usize("kib")) / LINES_PER_PAGE;
+                let order = page_by_page(pages, CHASE_SEED);
+                Ring::with_order(pages * LINES_PER_PAGE, &order, Pages::Base)
+            }
+            other => panic!("{} names no TLB walk `{other}`", case.id),
+        };
+        let mut at = 0;
+        g.bench_function(benchkit::id(&case), |b| {
+            b.iter_custom(|loads| {
+                let start = Instant::now();
+                at = ring.walk(black_box(at), loads);
+                start.elapsed()
+            })
+        });
+    }
+    g.finish();
+}
+// ANCHOR_END: tlb
+
 /// The sequential reads of `group`'s cases, one 64-byte line per iteration.
 fn reads(c: &mut Criterion, group: &str) {
     let mut g = c.benchmark_group(group);
@@ -158,4 +199,4 @@ fn aa(c: &mut Criterion) {
     reads(c, "aa");
 }
 
-benchkit::main!(cases = ch05::cases::all(); targets = ladder, bandwidth, transpose, aa);
+benchkit::main!(cases = ch05::cases::all(); targets = ladder, bandwidth, tlb, transpose, aa);

@@ -33,6 +33,23 @@ pub fn lines_in(kib: usize) -> usize {
     kib * 1024 / crate::pages::LINE
 }
 
+/// Pages of the TLB experiment's chases, `tlb/{sparse,dense}/pages<N>`: from a quarter of a
+/// 256-entry first-level TLB to 32 times a 2,048-entry second-level one. `sparse` visits one
+/// line in each of `N` pages (`N` translations); `dense` visits the same number of lines packed
+/// into `N / 64` pages, so both walks touch the same number of lines, and differ in
+/// translations alone.
+pub const TLB_PAGES: [usize; 8] = [64, 256, 1024, 2048, 4096, 8192, 16384, 65536];
+
+/// Working sets of the page-by-page chase, `tlb/grouped/kib<size>`, in KiB: every line of the
+/// buffer, page by page in random page order and random line order inside a page, so that a
+/// translation serves 64 loads and the step in latency falls where the cache ends.
+pub const GROUPED_KIB: [usize; 9] = [1024, 4096, 8192, 16384, 24576, 32768, 65536, 131072, 262144];
+
+/// The case name of a TLB case with `pages` pages: `pages64`.
+pub fn pages_case(pages: usize) -> String {
+    case_name("pages", pages as f64)
+}
+
 /// Matrix sides of the transpose experiment (square matrices of `u32`). They are not powers of
 /// two: a power-of-two side puts the rows of a column in few cache sets (chapter 1 measured
 /// what that does), which would mix a second effect into this one.
@@ -62,6 +79,8 @@ pub const SIM_TRANSPOSE_SIDES: [usize; 2] = [64, 1000];
 ///   share of huge pages recorded beside it; `ladder/policy/thp`: the kernel's
 ///   transparent-huge-page policy;
 /// - `bandwidth/read/kib<size>`: reading `kib` KiB line by line;
+/// - `tlb/{sparse,dense}/pages<N>` and `tlb/grouped/kib<size>`: the TLB experiment's chases
+///   ([`TLB_PAGES`], [`GROUPED_KIB`]), over base pages;
 /// - `sim/chase/kib<size>`: the dependent loads counted in callgrind's simulated caches;
 /// - `transpose/<version>/n<side>`: each [`Transpose`] of a square matrix of side `side`, side by
 ///   side; callgrind counts the sides of [`SIM_TRANSPOSE_SIDES`].
@@ -83,6 +102,18 @@ pub fn all() -> Vec<Case> {
         WORKING_SETS_KIB
             .iter()
             .map(|&size| kib("bandwidth", "read", size).wall_only(machine)),
+    );
+    for order in ["sparse", "dense"] {
+        cases.extend(TLB_PAGES.iter().map(|&n| {
+            Case::new("tlb", order, &pages_case(n))
+                .param("pages", n as f64)
+                .wall_only(machine)
+        }));
+    }
+    cases.extend(
+        GROUPED_KIB
+            .iter()
+            .map(|&size| kib("tlb", "grouped", size).wall_only(machine)),
     );
     cases.extend(
         sweep(

@@ -46,6 +46,36 @@ impl Ring {
         Ring { buf }
     }
 
+    /// Maps `len` lines with `pages` and links the lines `order` names into one cycle in that
+    /// order (`order[k]` to `order[k + 1]`, the last back to the first). Every line `order`
+    /// does not name links to `order[0]`, so a walk from any line enters the cycle; the
+    /// working set of a walk is the lines of `order`, spread over the pages they lie in.
+    ///
+    /// # Panics
+    /// When `order` is empty, names a line outside the `len`, or names a line twice.
+    pub fn with_order(len: usize, order: &[u32], pages: Pages) -> Ring {
+        assert!(!order.is_empty(), "an order of no lines");
+        let mut seen = vec![false; len];
+        for &i in order {
+            let slot = seen
+                .get_mut(i as usize)
+                .unwrap_or_else(|| panic!("line {i} lies outside the {len} lines"));
+            assert!(!*slot, "line {i} is named twice");
+            *slot = true;
+        }
+        let mut buf = LineBuf::new(len, pages);
+        let base = buf.as_ptr() as u64;
+        let addr = |i: u32| base + u64::from(i) * LINE as u64;
+        // Front to back first (every page mapped before anything is timed), then the cycle.
+        for line in buf.iter_mut() {
+            line.words[0] = addr(order[0]);
+        }
+        for (k, &i) in order.iter().enumerate() {
+            buf[i as usize].words[0] = addr(order[(k + 1) % order.len()]);
+        }
+        Ring { buf }
+    }
+
     /// Lines in the ring.
     pub fn len(&self) -> usize {
         self.buf.len()
@@ -82,6 +112,56 @@ impl Ring {
         unsafe { end.offset_from(self.buf.as_ptr()) as usize }
     }
 }
+
+/// Lines in a 4 KiB page.
+pub const LINES_PER_PAGE: usize = 4096 / LINE;
+
+// ANCHOR: tlb_orders
+/// One line in each of `pages` 4 KiB pages, the pages in random order and the line at a random
+/// offset in its page (so that the lines do not all fall in the same cache sets): as many
+/// translations as lines. The buffer it indexes holds `pages × LINES_PER_PAGE` lines.
+///
+/// # Panics
+/// When `pages` is zero or its lines do not fit `u32` indices.
+pub fn one_line_per_page(pages: usize, seed: u64) -> Vec<u32> {
+    let lines = pages.checked_mul(LINES_PER_PAGE).expect("too many pages");
+    assert!(
+        pages > 0 && u32::try_from(lines).is_ok(),
+        "{pages} pages do not fit u32 lines"
+    );
+    let mut rng = inputs::Rng::new(seed);
+    let mut order: Vec<u32> = (0..pages as u32).collect();
+    inputs::shuffle(&mut order, &mut rng);
+    for p in &mut order {
+        *p = *p * LINES_PER_PAGE as u32 + rng.below(LINES_PER_PAGE as u64) as u32;
+    }
+    order
+}
+
+/// Every line of `pages` 4 KiB pages, page by page with the pages in random order and the
+/// lines in random order inside each page: one translation per 64 lines, and no order the
+/// stride prefetcher can follow.
+///
+/// # Panics
+/// When `pages` is zero or its lines do not fit `u32` indices.
+pub fn page_by_page(pages: usize, seed: u64) -> Vec<u32> {
+    let lines = pages.checked_mul(LINES_PER_PAGE).expect("too many pages");
+    assert!(
+        pages > 0 && u32::try_from(lines).is_ok(),
+        "{pages} pages do not fit u32 lines"
+    );
+    let mut rng = inputs::Rng::new(seed);
+    let mut pages_order: Vec<u32> = (0..pages as u32).collect();
+    inputs::shuffle(&mut pages_order, &mut rng);
+    let mut order = Vec::with_capacity(lines);
+    let mut within: Vec<u32> = (0..LINES_PER_PAGE as u32).collect();
+    for p in pages_order {
+        inputs::shuffle(&mut within, &mut rng);
+        order.extend(within.iter().map(|l| p * LINES_PER_PAGE as u32 + l));
+    }
+    order
+}
+// ANCHOR_END: tlb_orders
 
 // ANCHOR: chase
 /// Follows `steps` links from `p`: each load's address is the value the previous load returned.

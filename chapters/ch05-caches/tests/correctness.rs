@@ -171,3 +171,59 @@ fn case_lists_are_well_formed() {
     );
     assert!(SIM_WORKING_SETS_KIB.windows(2).all(|w| w[0] < w[1]));
 }
+
+#[test]
+fn the_tlb_orders_touch_what_they_say_and_their_rings_are_one_cycle() {
+    use ch05::chase::{LINES_PER_PAGE, one_line_per_page, page_by_page};
+    // One line in each page, every page once.
+    let sparse = one_line_per_page(300, 7);
+    let mut pages: Vec<usize> = sparse
+        .iter()
+        .map(|&l| l as usize / LINES_PER_PAGE)
+        .collect();
+    pages.sort_unstable();
+    assert_eq!(pages, (0..300).collect::<Vec<_>>());
+    // The offsets inside the pages are not all the same (the lines spread over cache sets).
+    let offsets: std::collections::BTreeSet<u32> =
+        sparse.iter().map(|l| l % LINES_PER_PAGE as u32).collect();
+    assert!(offsets.len() > 32, "{} distinct offsets", offsets.len());
+    // Every line of every page, 64 at a time from one page.
+    let grouped = page_by_page(20, 9);
+    assert_eq!(grouped.len(), 20 * LINES_PER_PAGE);
+    for chunk in grouped.chunks(LINES_PER_PAGE) {
+        let page = chunk[0] as usize / LINES_PER_PAGE;
+        assert!(chunk.iter().all(|&l| l as usize / LINES_PER_PAGE == page));
+    }
+    let mut all = grouped.clone();
+    all.sort_unstable();
+    assert_eq!(all, (0..20 * LINES_PER_PAGE as u32).collect::<Vec<_>>());
+    // The ring visits the order's lines in the order's sequence and comes back; a walk that
+    // starts on a line outside the order enters the cycle at its first line.
+    let len = 300 * LINES_PER_PAGE;
+    let ring = Ring::with_order(len, &sparse, Pages::Base);
+    let start = sparse[0] as usize;
+    for (k, &l) in sparse.iter().enumerate() {
+        assert_eq!(ring.walk(start, k as u64), l as usize);
+    }
+    assert_eq!(ring.walk(start, sparse.len() as u64), start);
+    let outside = (0..len as u32).find(|l| !sparse.contains(l)).unwrap();
+    assert_eq!(ring.walk(outside as usize, 1), start);
+}
+
+#[test]
+#[should_panic(expected = "named twice")]
+fn a_ring_order_that_names_a_line_twice_is_refused() {
+    let _ = Ring::with_order(8, &[1, 2, 1], Pages::Base);
+}
+
+#[test]
+#[should_panic(expected = "outside")]
+fn a_ring_order_that_names_a_line_outside_is_refused() {
+    let _ = Ring::with_order(8, &[1, 8], Pages::Base);
+}
+
+#[test]
+#[should_panic(expected = "too many pages")]
+fn a_page_count_whose_lines_overflow_is_refused() {
+    let _ = ch05::chase::one_line_per_page(usize::MAX / 2, 1);
+}
