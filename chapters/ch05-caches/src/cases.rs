@@ -43,7 +43,9 @@ pub const TLB_PAGES: [usize; 8] = [64, 256, 1024, 2048, 4096, 8192, 16384, 65536
 /// Working sets of the page-by-page chase, `tlb/grouped/kib<size>`, in KiB: every line of the
 /// buffer, page by page in random page order and random line order inside a page, so that a
 /// translation serves 64 loads and the step in latency falls where the cache ends.
-pub const GROUPED_KIB: [usize; 9] = [1024, 4096, 8192, 16384, 24576, 32768, 65536, 131072, 262144];
+pub const GROUPED_KIB: [usize; 12] = [
+    1024, 2048, 4096, 5120, 6144, 7168, 8192, 16384, 32768, 65536, 131072, 262144,
+];
 
 /// The case name of a TLB case with `pages` pages: `pages64`.
 pub fn pages_case(pages: usize) -> String {
