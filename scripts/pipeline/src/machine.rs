@@ -41,7 +41,7 @@ pub struct Machine {
     pub valgrind: Option<String>,
     /// Commit of the repository the benchmarks were built from.
     pub git_commit: String,
-    /// Whether that checkout had uncommitted changes.
+    /// Whether that checkout had uncommitted changes outside `results/` (the measured sources).
     pub git_dirty: bool,
     /// When the run finished, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     pub date: String,
@@ -69,6 +69,11 @@ pub struct Facts {
     /// The clock in GHz a chain of dependent `add reg, [mem]` (1 cycle each) implies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock_add_ghz: Option<f64>,
+    /// Whether the three clock fields above are the machine card's, put there when the
+    /// results were read beside a card of the same machine ([`crate::card::adopt_clock`]);
+    /// never stored.
+    #[serde(skip)]
+    pub clock_from_card: bool,
     /// The kernel's tick rate, `CONFIG_HZ` in `/boot/config-<release>`, when that is readable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tick_hz: Option<u32>,
@@ -109,6 +114,7 @@ impl Facts {
             clock_ghz: clock.and_then(|c| c.clock_ghz),
             clock_imul_ghz: clock.map(|c| c.imul_ghz),
             clock_add_ghz: clock.map(|c| c.add_ghz),
+            clock_from_card: false,
             tick_hz: read(&format!("/boot/config-{kernel_release}")).and_then(|t| config_hz(&t)),
             clocksource: read("/sys/devices/system/clocksource/clocksource0/current_clocksource")
                 .map(|s| s.trim().to_string())
@@ -383,8 +389,14 @@ impl Machine {
             rustc: output("rustc", &["--version"]).unwrap_or_else(|| "unknown rustc".to_string()),
             valgrind: output("valgrind", &["--version"]),
             git_commit: git(root, &["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".to_string()),
-            git_dirty: git(root, &["status", "--porcelain", "--untracked-files=no"])
-                .is_some_and(|s| !s.is_empty()),
+            // Changes to the measured sources: `results/` holds measurements, among them the
+            // card a whole-book run writes before its chapters, which is no change to what
+            // they measure.
+            git_dirty: git(
+                root,
+                &["status", "--porcelain", "--untracked-files=no", "--", ".", ":!results"],
+            )
+            .is_some_and(|s| !s.is_empty()),
             date: utc_now(),
             mode: mode.to_string(),
             facts: Some(facts),
