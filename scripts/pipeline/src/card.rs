@@ -42,6 +42,37 @@ pub struct Card {
     pub entries: Vec<Entry>,
 }
 
+/// Gives `results` the clock of the machine card beside `results_path`, when that folder holds
+/// a card of the same machine whose facts hold a clock measurement: the book states one clock
+/// per machine, the card's, in every setup box, appendix and number in cycles, while each
+/// results file keeps the clock measured when it was collected (which moves by several percent
+/// from one measurement to the next on a shared host). Changes the results in memory only;
+/// returns whether it did. A corrupt card stops, naming the file.
+pub fn adopt_clock(results: &mut crate::results::Results, results_path: &Path) -> Result<bool> {
+    let Some(path) = results_path.parent().map(|d| d.join(FILE)) else {
+        return Ok(false);
+    };
+    if !path.is_file() {
+        return Ok(false);
+    }
+    let card = Card::load(&path)?;
+    if card.machine.id != results.machine.id {
+        return Ok(false);
+    }
+    let Some(cf) = card.machine.facts.as_ref() else {
+        return Ok(false);
+    };
+    if cf.clock_imul_ghz.is_none() && cf.clock_add_ghz.is_none() {
+        return Ok(false);
+    }
+    let f = results.machine.facts.get_or_insert_with(Default::default);
+    f.clock_ghz = cf.clock_ghz;
+    f.clock_imul_ghz = cf.clock_imul_ghz;
+    f.clock_add_ghz = cf.clock_add_ghz;
+    f.clock_from_card = true;
+    Ok(true)
+}
+
 impl Card {
     /// Reads and checks a card file; every error names the file and the fix.
     pub fn load(path: &Path) -> Result<Card> {

@@ -219,7 +219,8 @@ pub fn load(ws: &Workspace, source: &Source) -> Result<Vec<ChapterModel>> {
             }
             Err(e) => return Err(e),
         };
-        let results = Results::load(&path)?;
+        let mut results = Results::load(&path)?;
+        card::adopt_clock(&mut results, &path)?;
         let decl = Decl::load(&ch.decl_path())?;
         let plan = plan::resolve(&decl, &results, &path)?;
         out.push(ChapterModel {

@@ -59,8 +59,9 @@ pub fn load_run(
         if !path.is_file() {
             continue;
         }
-        let results = Results::load(&path)?;
+        let mut results = Results::load(&path)?;
         in_its_folder(ws, &path, &results.machine.id, expect_id)?;
+        card::adopt_clock(&mut results, &path)?;
         if let Some(m) = &machine
             && m.id != results.machine.id
         {

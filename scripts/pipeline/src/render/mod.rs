@@ -164,6 +164,9 @@ fn setup_box(
         .map(|f| {
             let mut parts = Vec::new();
             match (f.clock_ghz, f.clock_imul_ghz, f.clock_add_ghz) {
+                (Some(c), _, _) if f.clock_from_card => {
+                    parts.push(format!("core clock {c:.1} GHz (measured with the machine card)"))
+                }
                 (Some(c), _, _) => parts.push(format!("core clock {c:.1} GHz (measured)")),
                 (None, Some(i), Some(a)) => parts.push(format!(
                     "core clock not determined (an imul chain gave {i:.1} GHz, an add chain {a:.1} GHz)"
