@@ -394,7 +394,14 @@ impl Machine {
             // they measure.
             git_dirty: git(
                 root,
-                &["status", "--porcelain", "--untracked-files=no", "--", ".", ":!results"],
+                &[
+                    "status",
+                    "--porcelain",
+                    "--untracked-files=no",
+                    "--",
+                    ".",
+                    ":!results",
+                ],
             )
             .is_some_and(|s| !s.is_empty()),
             date: utc_now(),

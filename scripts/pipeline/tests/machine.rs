@@ -30,6 +30,7 @@ fn facts() -> Facts {
         clock_ghz: Some(3.1),
         clock_imul_ghz: Some(3.08),
         clock_add_ghz: Some(3.12),
+        clock_from_card: false,
         tick_hz: Some(250),
         clocksource: Some("kvm-clock".into()),
         thp_enabled: Some("madvise".into()),
@@ -149,9 +150,11 @@ fn setup_box(r: &Results) -> String {
 
 #[test]
 fn the_setup_box_states_the_facts_only_when_recorded() {
-    // The reference's own box is the committed one.
+    // The reference's own box, with the card's clock as the book reads it, is the committed one.
+    let mut own = Results::load(&reference("ch01")).unwrap();
+    pipeline::card::adopt_clock(&mut own, &reference("ch01")).unwrap();
     assert_eq!(
-        setup_box(&Results::load(&reference("ch01")).unwrap()),
+        setup_box(&own),
         std::fs::read_to_string(root().join("src/generated/ch01/setup.md")).unwrap(),
         "the reference results render the committed setup box"
     );
@@ -210,4 +213,38 @@ fn print_this_machine() {
     let took = start.elapsed();
     println!("{}", serde_json::to_string_pretty(&m).unwrap());
     println!("Machine::detect took {took:?}");
+}
+
+#[test]
+fn results_beside_a_card_of_their_machine_take_its_clock_and_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let card_file = dir.path().join(pipeline::card::FILE);
+    std::fs::copy(root().join("results/reference/card.json"), &card_file).unwrap();
+    let card = pipeline::card::Card::load(&card_file).unwrap();
+    let card_clock = card.machine.facts.as_ref().unwrap().clock_ghz;
+    assert!(card_clock.is_some(), "the reference card holds a clock");
+    let path = dir.path().join("ch01.json");
+    let mut r = with_facts(&Results::load(&reference("ch01")).unwrap(), facts());
+    assert!(pipeline::card::adopt_clock(&mut r, &path).unwrap());
+    let f = r.machine.facts.as_ref().unwrap();
+    assert_eq!(f.clock_ghz, card_clock);
+    assert!(f.clock_from_card);
+    assert_eq!(
+        f.tick_hz,
+        Some(250),
+        "the other facts stay the results' own"
+    );
+    // The flag is never written to a file.
+    r.save(&path).unwrap();
+    let again = Results::load(&path).unwrap();
+    assert!(!again.machine.facts.unwrap().clock_from_card);
+    // A card of another machine gives nothing.
+    let mut other = with_facts(&Results::load(&reference("ch01")).unwrap(), facts());
+    other.machine.id = "x86_64-other-2cpu".into();
+    assert!(!pipeline::card::adopt_clock(&mut other, &path).unwrap());
+    assert_eq!(other.machine.facts.unwrap().clock_ghz, Some(3.1));
+    // No card beside the results: nothing changes.
+    let lone = tempfile::tempdir().unwrap();
+    let mut r = with_facts(&Results::load(&reference("ch01")).unwrap(), facts());
+    assert!(!pipeline::card::adopt_clock(&mut r, &lone.path().join("ch01.json")).unwrap());
 }

@@ -944,6 +944,13 @@ fn temp_book(page: &str) -> (tempfile::TempDir, Workspace) {
     std::fs::write(root.join("src/generated/ch99/claim-a.md"), "badge").unwrap();
     std::fs::write(root.join("src/SUMMARY.md"), "# S\n\n- [P](page.md)\n").unwrap();
     std::fs::write(root.join("src/page.md"), page).unwrap();
+    // The edition the build states: the version, and the changelog's entry for it.
+    std::fs::write(
+        root.join("CITATION.cff"),
+        "cff-version: 1.2.0\nversion: 0.9.0\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/changelog.md"), "# Changelog\n\n## 0.9.0\n").unwrap();
     let ws = Workspace::at(root);
     (dir, ws)
 }
