@@ -10,11 +10,11 @@
 //! the pages say which commit they were built from and leave the link out.
 
 use std::path::Path;
-use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
 use crate::format::{html, html_inline};
+use crate::machine::git;
 
 /// What a build knows about its own edition.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,17 +181,6 @@ pub fn web_address(remote: &str) -> Option<String> {
         return None;
     }
     Some(format!("https://{host}/{}", parts.join("/")))
-}
-
-fn git(root: &Path, args: &[&str]) -> Option<String> {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .ok()?;
-    let s = String::from_utf8_lossy(&o.stdout).trim().to_string();
-    (o.status.success()).then_some(s)
 }
 
 /// Stops when the changelog has no heading for the version `CITATION.cff` states.

@@ -545,7 +545,8 @@ fn output(cmd: &str, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
 }
 
-fn git(root: &Path, args: &[&str]) -> Option<String> {
+/// `git -C root <args>`'s output, trimmed; `None` when git fails or is missing.
+pub(crate) fn git(root: &Path, args: &[&str]) -> Option<String> {
     let o = Command::new("git")
         .arg("-C")
         .arg(root)
