@@ -6,8 +6,9 @@
 //! ignores the flush instruction, so the counting harness uses an [`Evictor`] instead: a buffer
 //! larger than the simulated cache, read from end to end.
 
-/// Bytes per cache line on the machines this book runs on (x86_64, and most aarch64).
-pub const LINE: usize = 64;
+/// Bytes per cache line on the machines this book runs on (x86_64, and most aarch64): the
+/// book's one definition, from its shared inputs.
+pub use inputs::LINE;
 
 // ANCHOR: flush
 /// Writes back and evicts every cache line that holds a byte of `data`, from every
