@@ -79,6 +79,20 @@ const ZERO_TS: libc::timespec = libc::timespec {
     tv_nsec: 0,
 };
 
+/// The interval between two signals at `hz` a second, as a valid `timespec` (`tv_nsec` below
+/// one second, also at 1 Hz).
+///
+/// # Panics
+/// When `hz` is not positive.
+fn period(hz: i32) -> libc::timespec {
+    assert!(hz > 0, "a signal rate of {hz} Hz");
+    let ns = 1_000_000_000 / i64::from(hz);
+    libc::timespec {
+        tv_sec: (ns / 1_000_000_000) as _,
+        tv_nsec: (ns % 1_000_000_000) as _,
+    }
+}
+
 /// A running signal source that can be paused and resumed where it stopped.
 enum Ticker {
     Itimer(libc::itimerval),
@@ -105,10 +119,7 @@ impl Ticker {
         // SAFETY: `sev` and `id` are live for the call; the timer is deleted in `Drop`.
         let rc = unsafe { libc::timer_create(libc::CLOCK_MONOTONIC, &mut sev, &mut id) };
         assert_eq!(rc, 0, "timer_create(CLOCK_MONOTONIC)");
-        let period = libc::timespec {
-            tv_sec: 0,
-            tv_nsec: (1_000_000_000 / i64::from(hz)) as _,
-        };
+        let period = period(hz);
         Ticker::Monotonic(
             id,
             libc::itimerspec {
@@ -270,3 +281,23 @@ pub fn max_rate_within(budget_pct: f64, cost_per_sample: f64) -> f64 {
     budget_pct / 100.0 / cost_per_sample
 }
 // ANCHOR_END: budget
+
+#[cfg(test)]
+mod tests {
+    use super::period;
+
+    #[test]
+    fn periods_are_valid_timespecs_at_every_rate() {
+        let one = period(1);
+        assert_eq!((one.tv_sec, one.tv_nsec), (1, 0));
+        let p = period(997);
+        assert_eq!((p.tv_sec, p.tv_nsec), (0, 1_003_009));
+        assert!((1..=10_000).all(|hz| (0..1_000_000_000).contains(&period(hz).tv_nsec)));
+    }
+
+    #[test]
+    #[should_panic(expected = "a signal rate of 0 Hz")]
+    fn a_rate_of_zero_is_refused() {
+        let _ = period(0);
+    }
+}
