@@ -37,7 +37,9 @@ pub fn words() -> Vec<u64> {
     random_u64s(CHECKSUM_WORDS, SEED)
 }
 
-/// The last-level cache callgrind simulates under gungraun: 8 MiB (`--LL=8388608,16,64`).
+/// The last-level cache callgrind simulates under gungraun: 8 MiB where this was written, as the
+/// `desc: LL cache` line of every `callgrind.*.out` file below `target/gungraun/` shows (valgrind
+/// chooses it from the host's caches); the evictor reads twice as much.
 pub const SIMULATED_LL_BYTES: usize = 8 << 20;
 
 /// Bytes per input of the branch-predictor experiment.

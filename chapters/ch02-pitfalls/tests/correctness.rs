@@ -9,8 +9,7 @@ use std::time::{Duration, Instant};
 use ch02::cache::{Evictor, LINE, flush};
 use ch02::cases::{
     CALLGRIND_CALLS, CHECKSUM_WORDS, FILTER_INPUTS, FILTER_LEN, KEY, KEYS_LEN, NUMBER, REPEATS,
-    ROUNDS, SEED, SIMULATED_LL_BYTES, SORTED_INPUTS, TIMESTAMPS_LEN, inputs_case, keys,
-    rounds_case, timestamps, words,
+    ROUNDS, SEED, SORTED_INPUTS, TIMESTAMPS_LEN, inputs_case, keys, rounds_case, timestamps, words,
 };
 use ch02::predict::Pool;
 use ch02::timer::{ClockSteps, clock_steps, next_tick, time_each_call};
@@ -304,7 +303,6 @@ fn the_evictor_reads_one_byte_per_line() {
 fn the_cases_are_what_the_page_says() {
     assert_eq!(words().len(), CHECKSUM_WORDS);
     assert_eq!(CHECKSUM_WORDS * 8, 16 << 10, "16 KiB");
-    assert_eq!(SIMULATED_LL_BYTES, 8 << 20, "gungraun's --LL");
     assert_eq!(NUMBER.len(), 20);
     let ts = timestamps();
     assert_eq!(ts.len(), TIMESTAMPS_LEN);
