@@ -11,9 +11,9 @@
 
 use std::hint::black_box;
 
-use ch05::cases::{CHASE_SEED, SIM_STEPS, lines_in};
-use ch05::chase::{Ring, cyclic_permutation};
-use ch05::pages::Pages;
+use ch05::cases::{CHASE_SEED, SIM_STEPS, SIM_STRIDE_KIB, SIM_STRIDE_WORDS, lines_in};
+use ch05::chase::{Ring, cyclic_permutation, filled_lines, sum_strided};
+use ch05::pages::{LineBuf, Pages};
 use ch05::transpose::{Transpose, square};
 use gungraun::{library_benchmark, library_benchmark_group, main};
 
@@ -30,6 +30,27 @@ fn ring(kib: usize) -> Ring {
 fn chase(ring: Ring) -> (Ring, usize) {
     let end = black_box(&ring).walk(0, SIM_STEPS);
     (ring, end)
+}
+
+fn strided(stride: usize) -> (LineBuf, usize) {
+    (filled_lines(lines_in(SIM_STRIDE_KIB), Pages::Huge), stride)
+}
+
+// The same ids as the wall harness's: one word every `stride` bytes, `SIM_STRIDE_WORDS` words.
+#[library_benchmark]
+#[bench::b8(strided(8))]
+#[bench::b16(strided(16))]
+#[bench::b32(strided(32))]
+#[bench::b64(strided(64))]
+#[bench::b128(strided(128))]
+#[bench::b256(strided(256))]
+#[bench::b512(strided(512))]
+#[bench::b1024(strided(1024))]
+#[bench::b2048(strided(2048))]
+#[bench::b4096(strided(4096))]
+fn read((buf, stride): (LineBuf, usize)) -> (LineBuf, u64) {
+    let (sum, _) = sum_strided(black_box(&buf), stride, 0, SIM_STRIDE_WORDS);
+    (buf, sum)
 }
 
 fn matrices(n: usize) -> (usize, Vec<u32>, Vec<u32>) {
@@ -65,9 +86,10 @@ fn run(t: Transpose, (n, src, mut dst): (usize, Vec<u32>, Vec<u32>)) -> (Vec<u32
 }
 
 library_benchmark_group!(name = sim; benchmarks = chase);
+library_benchmark_group!(name = stride; benchmarks = read);
 library_benchmark_group!(name = transpose; benchmarks = naive, blocked, recursive);
 
 main!(
     config = benchkit::instr_config();
-    library_benchmark_groups = sim, transpose
+    library_benchmark_groups = sim, stride, transpose
 );

@@ -11,10 +11,10 @@ use std::time::Instant;
 
 use benchkit::criterion::{Criterion, SamplingMode};
 use benchkit::{BIG, Case, SWEEP, apply};
-use ch05::cases::{CHASE_SEED, lines_in};
+use ch05::cases::{CHASE_SEED, STRIDE_KIB, lines_in};
 use ch05::chase::{
     LINES_PER_PAGE, Ring, cyclic_permutation, filled_lines, one_line_per_page, page_by_page,
-    read_lines,
+    read_lines, sum_strided,
 };
 use ch05::pages::{ALL_PAGES, Pages, pages_name, thp_policy};
 use ch05::transpose::{Transpose, square};
@@ -174,6 +174,31 @@ fn bandwidth(c: &mut Criterion) {
     reads(c, "bandwidth");
 }
 
+// ANCHOR: stride
+/// The line-size experiment: one word every `stride` bytes of a 1 GiB buffer, one iteration per
+/// word, each sample continuing where the previous one stopped.
+fn stride(c: &mut Criterion) {
+    let mut g = c.benchmark_group("stride");
+    apply(&mut g, SWEEP);
+    let buf = filled_lines(lines_in(STRIDE_KIB), Pages::Huge);
+    for case in cases("stride") {
+        let stride = case.usize("stride");
+        let mut at = 0;
+        g.bench_function(benchkit::id(&case), |b| {
+            b.iter_custom(|words| {
+                let start = Instant::now();
+                let (sum, next) = sum_strided(black_box(&buf), stride, at, words);
+                let elapsed = start.elapsed();
+                black_box(sum);
+                at = next;
+                elapsed
+            })
+        });
+    }
+    g.finish();
+}
+// ANCHOR_END: stride
+
 fn transpose(c: &mut Criterion) {
     let mut g = c.benchmark_group("transpose");
     g.sampling_mode(SamplingMode::Flat);
@@ -199,4 +224,4 @@ fn aa(c: &mut Criterion) {
     reads(c, "aa");
 }
 
-benchkit::main!(cases = ch05::cases::all(); targets = ladder, bandwidth, tlb, transpose, aa);
+benchkit::main!(cases = ch05::cases::all(); targets = ladder, bandwidth, tlb, stride, transpose, aa);

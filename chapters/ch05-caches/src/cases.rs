@@ -33,8 +33,8 @@ pub fn lines_in(kib: usize) -> usize {
     kib * 1024 / crate::pages::LINE
 }
 
-/// Pages of the TLB experiment's chases, `tlb/{sparse,dense}/pages<N>`: from a quarter of a
-/// 256-entry first-level TLB to 32 times a 2,048-entry second-level one. `sparse` visits one
+/// Pages of the TLB experiment's chases, `tlb/{sparse,dense}/pages<N>`: from fewer than a
+/// first-level data TLB holds to many times what any second-level TLB holds. `sparse` visits one
 /// line in each of `N` pages (`N` translations); `dense` visits the same number of lines packed
 /// into `N / 64` pages, so both walks touch the same number of lines, and differ in
 /// translations alone.
@@ -46,6 +46,26 @@ pub const TLB_PAGES: [usize; 8] = [64, 256, 1024, 2048, 4096, 8192, 16384, 65536
 pub const GROUPED_KIB: [usize; 12] = [
     1024, 2048, 4096, 5120, 6144, 7168, 8192, 16384, 32768, 65536, 131072, 262144,
 ];
+
+/// Strides of the line-size experiment, `stride/read/b<stride>`, in bytes: from one word to one
+/// 4 KiB page, through the line size.
+pub const STRIDES: [usize; 10] = [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
+
+/// The buffer the timed strided reads run over, in KiB: 1 GiB, so that even at the largest
+/// stride the lines read (one per page) far outgrow the caches.
+pub const STRIDE_KIB: usize = 1 << 20;
+
+/// The buffer the counted strided reads run over under callgrind, in KiB: larger than its
+/// simulated L1 many times over, and small enough to fill quickly under callgrind.
+pub const SIM_STRIDE_KIB: usize = 16 << 10;
+
+/// Words read per counted strided read under callgrind, the same at every stride.
+pub const SIM_STRIDE_WORDS: u64 = 100_000;
+
+/// The case name of a stride case: `b64`.
+pub fn stride_case(stride: usize) -> String {
+    case_name("b", stride as f64)
+}
 
 /// The case name of a TLB case with `pages` pages: `pages64`.
 pub fn pages_case(pages: usize) -> String {
@@ -83,6 +103,8 @@ pub const SIM_TRANSPOSE_SIDES: [usize; 2] = [64, 1000];
 /// - `bandwidth/read/kib<size>`: reading `kib` KiB line by line;
 /// - `tlb/{sparse,dense}/pages<N>` and `tlb/grouped/kib<size>`: the TLB experiment's chases
 ///   ([`TLB_PAGES`], [`GROUPED_KIB`]), over base pages;
+/// - `stride/read/b<stride>`: one word every `stride` bytes ([`STRIDES`]), timed over
+///   [`STRIDE_KIB`] and counted under callgrind over [`SIM_STRIDE_KIB`];
 /// - `sim/chase/kib<size>`: the dependent loads counted in callgrind's simulated caches;
 /// - `transpose/<version>/n<side>`: each [`Transpose`] of a square matrix of side `side`, side by
 ///   side; callgrind counts the sides of [`SIM_TRANSPOSE_SIDES`].
@@ -116,6 +138,11 @@ pub fn all() -> Vec<Case> {
         GROUPED_KIB
             .iter()
             .map(|&size| kib("tlb", "grouped", size).wall_only(machine)),
+    );
+    cases.extend(
+        STRIDES
+            .iter()
+            .map(|&b| Case::new("stride", "read", &stride_case(b)).param("stride", b as f64)),
     );
     cases.extend(
         sweep(

@@ -217,3 +217,36 @@ pub fn read_lines(buf: &[Line], mut lines: u64) -> u64 {
     }
     total
 }
+
+// ANCHOR: strided
+/// Adds up `count` 8-byte words `stride` bytes apart, starting at byte `from` of `lines` and
+/// wrapping round at its end; returns the sum and the byte the next read would start at. The
+/// loads are independent, so the time per word is set by how many lines the words bring in:
+/// below the line size several words share a line, from it on each word needs a line of its own.
+///
+/// # Panics
+/// When `stride` is zero, not a multiple of 8 or larger than `lines`, or `from` is not the
+/// start of a word of `lines`.
+#[inline(never)]
+pub fn sum_strided(lines: &[Line], stride: usize, from: usize, count: u64) -> (u64, usize) {
+    // A slice's size in bytes fits `isize`, so `at + stride` below cannot overflow `usize`.
+    let bytes = std::mem::size_of_val(lines);
+    assert!(
+        stride > 0 && stride.is_multiple_of(8) && stride <= bytes,
+        "stride {stride} is not a word multiple within {bytes} bytes"
+    );
+    assert!(
+        from < bytes && from.is_multiple_of(8),
+        "byte {from} starts no word of the buffer"
+    );
+    let (mut at, mut sum) = (from, 0u64);
+    for _ in 0..count {
+        sum = sum.wrapping_add(lines[at / LINE].words[at % LINE / 8]);
+        at += stride;
+        if at >= bytes {
+            at -= bytes;
+        }
+    }
+    (sum, at)
+}
+// ANCHOR_END: strided

@@ -6,7 +6,7 @@ use ch05::cases::{
     SIM_TRANSPOSE_SIDES, SIM_WORKING_SETS_KIB, TRANSPOSE_SIDES, WORKING_SETS_KIB, kib_case,
     lines_in, side_case,
 };
-use ch05::chase::{Ring, cyclic_permutation, filled_lines, read_lines, sum_lines};
+use ch05::chase::{Ring, cyclic_permutation, filled_lines, read_lines, sum_lines, sum_strided};
 use ch05::pages::{ALL_PAGES, LINE, Line, LineBuf, Pages, thp_policy};
 use ch05::transpose::{Transpose, blocked, naive, recursive, square};
 use proptest::prelude::*;
@@ -226,4 +226,53 @@ fn a_ring_order_that_names_a_line_outside_is_refused() {
 #[should_panic(expected = "too many pages")]
 fn a_page_count_whose_lines_overflow_is_refused() {
     let _ = ch05::chase::one_line_per_page(usize::MAX / 2, 1);
+}
+
+#[test]
+fn a_strided_read_adds_the_words_it_names_and_wraps_round() {
+    // 4 lines of 8 words; word `w` of line `l` holds `l`, so the sum says which lines were read.
+    let lines: Vec<Line> = (0..4u64).map(|l| Line { words: [l; 8] }).collect();
+    let bytes = 4 * LINE;
+    // One word per line from the start: lines 0, 1, 2, 3, then round to 0 and 1.
+    assert_eq!(sum_strided(&lines, LINE, 0, 6), (1 + 2 + 3 + 1, 2 * LINE));
+    // Every word: eight of line 0, then the first two of line 1.
+    assert_eq!(sum_strided(&lines, 8, 0, 10), (2, 80));
+    // From the last word, a stride of the whole buffer reads that word every time.
+    assert_eq!(sum_strided(&lines, bytes, bytes - 8, 3), (9, bytes - 8));
+    // No words, no sum, and the position stays.
+    assert_eq!(sum_strided(&lines, 64, 128, 0), (0, 128));
+}
+
+proptest! {
+    #[test]
+    fn a_strided_read_matches_a_model(step in 1usize..300, from in 0usize..2000, count in 0u64..500) {
+        let lines: Vec<Line> = (0..25u64).map(|l| Line { words: std::array::from_fn(|w| l * 8 + w as u64) }).collect();
+        let all: Vec<u64> = lines.iter().flat_map(|l| l.words).collect();
+        let step = (step % all.len()).max(1) * 8;
+        let from = from % all.len() * 8;
+        let (mut at, mut sum) = (from / 8, 0u64);
+        for _ in 0..count {
+            sum = sum.wrapping_add(all[at]);
+            at = (at + step / 8) % all.len();
+        }
+        prop_assert_eq!(sum_strided(&lines, step, from, count), (sum, at * 8));
+    }
+}
+
+#[test]
+#[should_panic(expected = "stride")]
+fn a_strided_read_refuses_a_stride_of_zero() {
+    sum_strided(&[Line::default(); 2], 0, 0, 1);
+}
+
+#[test]
+#[should_panic(expected = "stride")]
+fn a_strided_read_refuses_a_stride_beyond_the_buffer() {
+    sum_strided(&[Line::default(); 2], usize::MAX - 7, 0, 1);
+}
+
+#[test]
+#[should_panic(expected = "starts no word")]
+fn a_strided_read_refuses_a_start_outside_the_buffer() {
+    sum_strided(&[Line::default(); 2], 8, usize::MAX - 7, 1);
 }

@@ -84,8 +84,9 @@ pub const ACCOUNT_SEED: u64 = 0x5eed_0604;
 /// Lines in the large gather table: 128 MiB.
 pub const TABLE_LINES: usize = 1 << 21;
 
-/// Lines in the gather table of the translation test: 4 MiB, 1,024 pages of 4 KiB, which half
-/// of a 2,048-entry second-level TLB maps, in a last-level cache of 8 MiB or more.
+/// Lines in the gather table of the translation test: 4 MiB, 1,024 pages of 4 KiB, a number of
+/// pages at which chapter 5's one-line-per-page walk pays a few cycles per translation, not a
+/// page walk.
 pub const FIT_TABLE_LINES: usize = 1 << 16;
 
 /// Lines in the small gather table: 16 KiB, inside the L1 data cache.

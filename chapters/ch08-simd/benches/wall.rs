@@ -221,6 +221,37 @@ fn find(c: &mut Criterion) {
     g.finish();
 }
 
+// ANCHOR: find_sizes
+/// `memchr`, the standard library's search and the AVX2 search over haystacks from 16 bytes to
+/// 1 MiB, each with its needle in the last byte and starting on a cache-line boundary.
+fn find_sizes(c: &mut Criterion) {
+    let mut g = c.benchmark_group("find_sizes");
+    apply(&mut g, SMALL);
+    for case in group_cases("find_sizes") {
+        let n = case.usize("bytes");
+        let hay = aligned_copy(&haystack(n, NEEDLE, SEED));
+        g.throughput(bytes_of::<u8>(n));
+        let id = benchkit::id(&case);
+        match case.id.function.as_str() {
+            "avx2" => g.bench_function(id, |b| {
+                b.iter(|| black_box(find_simd(Isa::Avx2, black_box(&hay), black_box(NEEDLE))))
+            }),
+            name => {
+                let f = pick(
+                    &case,
+                    name,
+                    &[("std", find_std as FindFn), ("memchr", find_memchr)],
+                );
+                g.bench_function(id, |b| {
+                    b.iter(|| black_box(f(black_box(&hay), black_box(NEEDLE))))
+                })
+            }
+        };
+    }
+    g.finish();
+}
+// ANCHOR_END: find_sizes
+
 fn filter(c: &mut Criterion) {
     let src = random_u32s(FILTER_LEN, SEED);
     let mut out = Aligned::from_fn(FILTER_LEN, |_| 0u32);
@@ -414,5 +445,5 @@ fn aa(c: &mut Criterion) {
 
 benchkit::main!(
     cases = ch08::cases::all();
-    targets = sum, sum_offset, dot, find, filter, accumulators, autovec, fusion, matrix, bandwidth, aa
+    targets = sum, sum_offset, dot, find, find_sizes, filter, accumulators, autovec, fusion, matrix, bandwidth, aa
 );

@@ -32,6 +32,10 @@ pub const FIND_LEN: usize = 1 << 20;
 /// The byte searched for.
 pub const NEEDLE: u8 = b'\n';
 
+/// Haystack sizes of the search sweep, `find_sizes/<version>/b<bytes>`, in bytes: 16 B to
+/// 1 MiB, each a fresh haystack with its needle in the last byte, starting on a line boundary.
+pub const FIND_SIZES: [usize; 9] = [16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1 << 20];
+
 /// Elements per filter call (16 KiB in, up to 16 KiB out).
 pub const FILTER_LEN: usize = 4096;
 
@@ -182,6 +186,20 @@ pub fn all() -> Vec<Case> {
                 )
             }),
     );
+    let sizes =
+        "a sweep of sizes for the wall clock; callgrind counts the 1 MiB search in find/kib1024";
+    for version in ["std", "memchr", "avx2"] {
+        cases.extend(FIND_SIZES.iter().map(|&n| {
+            let case = Case::new("find_sizes", version, &case_name("b", n as f64))
+                .param("bytes", n as f64)
+                .wall_only(sizes);
+            if version == "avx2" {
+                case.requires(feature(Isa::Avx2))
+            } else {
+                case
+            }
+        }));
+    }
     cases.extend(kernel("filter", "p50", &["scalar"]));
     cases.extend(on_isa(
         Case::new("filter", "p50", "scalar_avx2"),

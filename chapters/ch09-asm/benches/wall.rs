@@ -170,8 +170,8 @@ fn mixed(c: &mut Criterion) {
         b.iter(|| black_box(mixed_grouped(black_box(&grouped))))
     });
     // ANCHOR: orders16
-    // A different order each iteration: no sequence of outcomes repeats within 16 × 4,096
-    // items, so no predictor can have learnt it from the iterations before.
+    // A different order each iteration: the sequence of outcomes repeats only every
+    // 16 × 4,096 items, where the `random` cases replay one order of 4,096.
     let orders = mixed_orders();
     let boxed_orders: Vec<Vec<Box<dyn Op>>> = orders.iter().map(|o| to_boxed(o)).collect();
     let arenas: Vec<Arena> = orders.iter().map(|o| Arena::new(o)).collect();

@@ -1366,7 +1366,13 @@ impl Resolver<'_> {
                 p.events
             );
         }
-        for (id, metric) in [(&p.a, m), (&p.b, m), (&p.a, &p.events), (&p.b, &p.events)] {
+        // `a`'s events may be counted on a stand-in, and `b`'s taken as none (with a reason).
+        let events_a = p.events_a.as_ref().unwrap_or(&p.a);
+        let mut named = vec![(&p.a, m), (&p.b, m), (events_a, &p.events)];
+        if p.b_events_none.is_none() {
+            named.push((&p.b, &p.events));
+        }
+        for (id, metric) in named {
             let ids = self.ids(what, id, Some(metric))?;
             if ids.len() != 1 || ids[0] != id.as_str() {
                 bail!(
@@ -1375,16 +1381,20 @@ impl Resolver<'_> {
                 );
             }
         }
-        let events = self.get(&p.a, &p.events) - self.get(&p.b, &p.events);
+        let count_b = match p.b_events_none {
+            Some(_) => 0.0,
+            None => self.get(&p.b, &p.events),
+        };
+        let events = self.get(events_a, &p.events) - count_b;
         if !(events.is_finite() && events > 0.0) {
             bail!(
                 "{}: {what}: `{}` counts {} {} and `{}` {}, so there is no extra event to divide by: `a` must be the benchmark with more",
                 self.file,
-                p.a,
-                format::count(self.get(&p.a, &p.events)),
+                events_a,
+                format::count(self.get(events_a, &p.events)),
                 p.events,
                 p.b,
-                format::count(self.get(&p.b, &p.events))
+                format::count(count_b)
             );
         }
         let ids = [p.a.as_str(), p.b.as_str()];
@@ -1392,13 +1402,19 @@ impl Resolver<'_> {
         let interval = self
             .interval(&ids, m, Combine::Difference, c.id())
             .map(|(lo, hi)| (lo / events, hi / events));
+        let of_a = match &p.events_a {
+            None => format!("`{}`", p.a),
+            Some(s) => format!("`{s}` (for `{}`)", p.a),
+        };
+        let (less_b, note) = match &p.b_events_none {
+            None => (format!(" − `{}`", p.b), String::new()),
+            Some(why) => (String::new(), format!("; none for `{}`: {why}", p.b)),
+        };
         let expression = format!(
-            "({m} of `{}` − `{}`) ÷ ({} of `{}` − `{}`: {})",
+            "({m} of `{}` − `{}`) ÷ ({} of {of_a}{less_b}: {}{note})",
             p.a,
             p.b,
             p.events,
-            p.a,
-            p.b,
             format::count(events)
         );
         Ok(claims::evaluated(

@@ -1668,6 +1668,34 @@ value = -1e9
     let (_d, ws) = temp_workspace(&decl.replace("metric = \"median\"", "metric = \"Ir\""));
     let e = err_of(render(&ws, &Source::Reference));
     assert!(e.contains("a penalty is a time"), "{e}");
+    // A stand-in for `a`'s count, and `b` taken to have none: the divisor is the stand-in's.
+    let modelled = decl.replace(
+        "events = \"Ir\"",
+        "events = \"Ir\"\nevents_a = \"compare/sort/unstable\"\nb_events_none = \"the model\"",
+    );
+    let (_d, ws) = temp_workspace(&modelled);
+    let rendered = render(&ws, &Source::Reference).unwrap();
+    let o = &rendered.outcomes["ch99"].1[0];
+    let stand_in = ir(sb);
+    assert!(
+        (o.measured - dt / stand_in).abs() <= 1e-12 * (dt / stand_in).abs(),
+        "{o:?}"
+    );
+    assert!(
+        o.expression
+            .contains("`compare/sort/unstable` (for `compare/sort/stable`)")
+            && o.expression
+                .contains("none for `compare/sort/unstable`: the model"),
+        "{}",
+        o.expression
+    );
+    // A stand-in that names no benchmark stops the render.
+    let (_d, ws) = temp_workspace(&modelled.replace(
+        "events_a = \"compare/sort/unstable\"",
+        "events_a = \"compare/sort/none\"",
+    ));
+    let e = err_of(render(&ws, &Source::Reference));
+    assert!(e.contains("compare/sort/none"), "{e}");
 }
 
 #[test]

@@ -82,6 +82,8 @@
 //! b = "sorted/filter_branchy/p50"
 //! events = "Bcm"                    # a callgrind count; `a` must have more
 //! between = [10.0, 30.0]
+//! # events_a = "..."                # a benchmark whose count stands for a wall-only `a`'s
+//! # b_events_none = "why"           # take `b`'s events as none on the processor, and say why
 //!
 //! [[claim]]                         # a value per case parameter
 //! id = "adder-latency"
@@ -915,6 +917,15 @@ pub struct PenaltyClaim {
     /// The callgrind count of the event (`Bcm`: simulated mispredicted conditional branches);
     /// `a` must count more of it than `b`.
     pub events: Metric,
+    /// Where `a` has no callgrind count of its own (a wall-only case), the benchmark whose count
+    /// of `events` stands for `a`'s: the same code on data of the same kind.
+    #[serde(default)]
+    pub events_a: Option<String>,
+    /// Why `b` is taken to have none of the events on the processor, though callgrind counts
+    /// some (a sequence the processor's predictor has memorised and callgrind's model cannot).
+    /// With it, the divisor is `a`'s count alone; the claim then tests that model.
+    #[serde(default)]
+    pub b_events_none: Option<String>,
     /// The comparison with `value` (or give `between`).
     #[serde(default)]
     pub op: Option<Op>,
@@ -992,7 +1003,11 @@ impl Claim {
             Claim::Spread(c) => vec![&c.benches],
             Claim::Value(c) => vec![&c.a],
             Claim::Limit(c) => vec![&c.a],
-            Claim::Penalty(c) => vec![&c.a, &c.b],
+            Claim::Penalty(c) => {
+                let mut ids = vec![c.a.as_str(), c.b.as_str()];
+                ids.extend(c.events_a.as_deref());
+                ids
+            }
         }
     }
 
