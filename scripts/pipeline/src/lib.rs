@@ -82,25 +82,26 @@ pub fn results_path(ws: &Workspace, ch: &Chapter, source: &Source) -> Result<Pat
 /// Runs and collects the chosen chapters, writing `<out>/<chapter>.json` for each.
 pub fn measure(ws: &Workspace, chapters: &[Chapter], mode: Mode, out: &Path) -> Result<()> {
     run::ensure_tools(&ws.root)?;
+    // What is measured is the tree as it is now: its commit and whether it has changes, each
+    // chapter's declarations and the assembly of its library are taken before the benchmarks
+    // run, so that editing the tree during a long run cannot change what the results say of it.
+    let machine = machine::Machine::detect(&ws.root, mode.name());
+    let mut before = Vec::with_capacity(chapters.len());
+    for ch in chapters {
+        let decl = Decl::load(&ch.decl_path())?;
+        let listings = asm::listings(ws, ch, &decl.asm_symbols())?;
+        before.push((decl, listings));
+    }
     ensure_card(ws, chapters, mode, out)?;
     run::chapters(ws, chapters, mode, Which::All)?;
-    for ch in chapters {
+    for (ch, (decl, listings)) in chapters.iter().zip(before) {
         let dirs = ws.dirs(ch);
         let targets = ch.targets()?;
         let cases = collect::manifests(&dirs, &targets)?;
         let raw = collect::raw(&dirs, &targets)?;
-        let mut results = collect::assemble(
-            &ch.package,
-            raw,
-            &cases,
-            true,
-            machine::Machine::detect(&ws.root, mode.name()),
-        )?;
-        let decl = Decl::load(&ch.decl_path())?;
+        let mut results = collect::assemble(&ch.package, raw, &cases, true, machine.clone())?;
         results.artifacts = collect::artifact_dir(&dirs.artifacts())?;
-        results
-            .artifacts
-            .extend(asm::listings(ws, ch, &decl.asm_symbols())?);
+        results.artifacts.extend(listings);
         let path = out.join(format!("{}.json", ch.package));
         // The new results must satisfy the chapter's declarations before they replace old ones.
         plan::resolve(&decl, &results, &path)?;
