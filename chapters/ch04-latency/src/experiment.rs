@@ -14,8 +14,9 @@ use bookproto::Record;
 
 use crate::cases::{BATCH_COST, ITEM_NS, SERVICE_MEAN_NS};
 use crate::client::{Workload, run};
+use crate::server::Stats;
 use crate::server::{Server, ServerConfig};
-use crate::stats::{little, mm1_mean, mm1_quantile};
+use crate::stats::{little, mm1_mean, mm1_quantile, pk_mean};
 
 /// How long a run may take: twice its schedule and five seconds more, then it fails.
 fn limit(schedule_secs: f64) -> Duration {
@@ -31,6 +32,84 @@ pub struct Served {
     pub mean_batch: f64,
     /// Whether the server, the generator and the sampler all ran with real-time priority.
     pub realtime: bool,
+    /// What the server measured of itself.
+    pub server: ServerSide,
+}
+
+/// What the server measured of itself over a run: its own busy time, service times and stalls,
+/// independent of the load generator's timestamps.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ServerSide {
+    /// Requests answered.
+    pub requests: u64,
+    /// Batches served.
+    pub batches: u64,
+    /// From the start of the first batch to the end of the last, ns.
+    pub span_ns: u64,
+    /// Time spent serving, stalls included, ns.
+    pub busy_ns: u64,
+    /// Time spent serving without the stalls, ns.
+    pub service_ns: u64,
+    /// Sum of the squares of the batches' service times, ns².
+    pub service_sq_ns2: u64,
+    /// Gaps of at least [`crate::server::STALL`] in the server's spins.
+    pub stalls: u64,
+    /// Their total, ns.
+    pub stalled_ns: u64,
+    /// The longest, ns.
+    pub max_stall_ns: u64,
+}
+
+impl ServerSide {
+    /// Reads the server's counters.
+    pub fn of(stats: &Stats) -> ServerSide {
+        let get = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
+        ServerSide {
+            requests: get(&stats.requests),
+            batches: get(&stats.batches),
+            span_ns: stats.span_ns(),
+            busy_ns: get(&stats.busy_ns),
+            service_ns: get(&stats.service_ns),
+            service_sq_ns2: get(&stats.service_sq_ns2),
+            stalls: get(&stats.stalls),
+            stalled_ns: get(&stats.stalled_ns),
+            max_stall_ns: get(&stats.max_stall_ns),
+        }
+    }
+
+    /// The share of its span the server spent serving, stalls included.
+    pub fn utilisation(&self) -> f64 {
+        self.busy_ns as f64 / self.span_ns.max(1) as f64
+    }
+
+    /// The mean service time of a batch (of a request, one at a time), stalls excluded, ns.
+    pub fn mean_service_ns(&self) -> f64 {
+        self.service_ns as f64 / self.batches.max(1) as f64
+    }
+
+    /// The squared coefficient of variation of the batches' service times (1 for exponential
+    /// service, 0 for constant).
+    pub fn service_scv(&self) -> f64 {
+        let n = self.batches.max(1) as f64;
+        let mean = self.service_ns as f64 / n;
+        let second = self.service_sq_ns2 as f64 / n;
+        if mean > 0.0 {
+            (second / (mean * mean) - 1.0).max(0.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// Records the server's utilisation, service time and stalls in `s`.
+    pub fn record(&self, s: &mut Sample) {
+        s.metric("server_util_pct", self.utilisation() * 100.0)
+            .metric("server_service_ns", self.mean_service_ns())
+            .metric("service_scv", self.service_scv())
+            .metric("stalls", self.stalls as f64)
+            .metric("stalled_ms", self.stalled_ns as f64 * 1e-6)
+            .metric("max_stall_ms", self.max_stall_ns as f64 * 1e-6)
+            .metric("server_span_ms", self.span_ns as f64 * 1e-6);
+    }
 }
 
 /// Starts a server with `config`, sends `workload` to it in `mode`, and shuts it down.
@@ -46,12 +125,14 @@ pub fn against_server(config: ServerConfig, workload: &Workload, mode: Loop) -> 
     let requests = stats.requests.load(Ordering::Relaxed) as f64;
     let batches = stats.batches.load(Ordering::Relaxed).max(1) as f64;
     let server_rt = stats.normal_priority.load(Ordering::Relaxed) == 0;
+    let side = ServerSide::of(stats);
     server.shutdown();
     let trace = trace?;
     Ok(Served {
         realtime: trace.setup_applied && server_rt,
         trace,
         mean_batch: requests / batches,
+        server: side,
     })
 }
 
@@ -94,6 +175,7 @@ pub fn capacity(clients: usize, secs: f64, seed: u64) -> io::Result<Sample> {
     s.metric("capacity_rps", rps)
         .metric("service_ns", 1e9 / rps)
         .flag("realtime", run.realtime);
+    run.server.record(&mut s);
     Ok(s)
 }
 // ANCHOR_END: capacity
@@ -112,7 +194,10 @@ pub fn load_point(
     let n = ((rate * secs) as usize).max(1);
     let workload = Workload::poisson(rate, n, SERVICE_MEAN_NS, seed);
     let Served {
-        trace, realtime, ..
+        trace,
+        realtime,
+        server,
+        ..
     } = against_server(ServerConfig::PLAIN, &workload, mode)?;
     // The gap each client meant to leave between its requests.
     let clients = match mode {
@@ -123,6 +208,10 @@ pub fn load_point(
     let sent_rps = trace.sent_per_s();
     let rho = sent_rps / cap.rps;
     let law = little(&trace);
+    // The model again, from what the server measured of itself: its mean service time without
+    // stalls, and the utilisation that service time gives at the rate sent.
+    let s_server = server.mean_service_ns();
+    let rho_server = sent_rps * s_server * 1e-9;
     let mut s = Sample::new();
     // Percentiles, mean and maximum of each: p99_ns, naive_p99_ns, rc_p99_ns, ...
     s.latencies("", lat.corrected)
@@ -134,6 +223,13 @@ pub fn load_point(
         .metric("util_pct", rho * 100.0)
         .metric("mm1_mean_ns", mm1_mean(cap.service_ns, rho))
         .metric("mm1_p99_ns", mm1_quantile(cap.service_ns, rho, 0.99))
+        .metric("rho_server_pct", rho_server * 100.0)
+        .metric("mm1s_mean_ns", mm1_mean(s_server, rho_server))
+        .metric("mm1s_p99_ns", mm1_quantile(s_server, rho_server, 0.99))
+        .metric(
+            "pk_mean_ns",
+            pk_mean(s_server, rho_server, server.service_scv()),
+        )
         .metric("little_l", law.l)
         .metric("little_lambda", law.lambda)
         .metric("little_w_ns", law.l / law.lambda * 1e9)
@@ -145,6 +241,7 @@ pub fn load_point(
             trace.send_lag().value_at_quantile(0.99) as f64,
         )
         .flag("realtime", realtime);
+    server.record(&mut s);
     Ok(s)
 }
 // ANCHOR_END: load_point
@@ -171,6 +268,7 @@ pub fn tradeoff_point(batch_max: usize, clients: usize, secs: f64) -> io::Result
         .latencies("", lat.naive)
         .metric("mean_batch", run.mean_batch)
         .flag("realtime", run.realtime);
+    run.server.record(&mut s);
     Ok(s)
 }
 // ANCHOR_END: tradeoff

@@ -56,7 +56,45 @@ pub struct Stats {
     pub errors: AtomicU64,
     /// Connections whose thread ran without real-time priority (see [`try_realtime`]).
     pub normal_priority: AtomicU64,
+    /// Nanoseconds spent serving batches: from taking a batch to the end of its answer's
+    /// write, stalls included. Over the run's span it is the server's own utilisation.
+    pub busy_ns: AtomicU64,
+    /// `busy_ns` without the stalls: the service time the server itself observed.
+    pub service_ns: AtomicU64,
+    /// Sum of the squares of each batch's service time without stalls, ns² (saturating): with
+    /// `service_ns` and `batches`, the variability of the service.
+    pub service_sq_ns2: AtomicU64,
+    /// Stalls: gaps of at least [`STALL`] between two consecutive clock reads of a spin, in
+    /// which the thread, meant to be holding the CPU, was not running.
+    pub stalls: AtomicU64,
+    /// Nanoseconds lost in stalls.
+    pub stalled_ns: AtomicU64,
+    /// The longest stall, ns.
+    pub max_stall_ns: AtomicU64,
+    /// Nanoseconds from the server's start to the start of its first batch, plus one (0: none
+    /// served yet).
+    pub first_batch_ns: AtomicU64,
+    /// Nanoseconds from the server's start to the end of its last batch.
+    pub last_batch_ns: AtomicU64,
 }
+
+impl Stats {
+    /// The server's span: from the start of its first batch to the end of its last, ns (0
+    /// before it served anything).
+    pub fn span_ns(&self) -> u64 {
+        match self.first_batch_ns.load(Ordering::Relaxed) {
+            0 => 0,
+            first => self
+                .last_batch_ns
+                .load(Ordering::Relaxed)
+                .saturating_sub(first - 1),
+        }
+    }
+}
+
+/// A gap at least this long between two clock reads of a spin is a stall: far longer than a
+/// clock read and a `spin_loop` hint (tens of nanoseconds), and than an interrupt's handler.
+pub const STALL: Duration = Duration::from_millis(1);
 
 /// A running server; [`Server::shutdown`] (or dropping it) stops every thread and joins them.
 pub struct Server {
@@ -127,6 +165,7 @@ fn accept_loop(
     stop: &Arc<AtomicBool>,
     stats: &Arc<Stats>,
 ) {
+    let epoch = Instant::now();
     let mut connections = Vec::new();
     while !stop.load(Ordering::Relaxed) {
         match listener.accept() {
@@ -136,7 +175,7 @@ fn accept_loop(
                     std::thread::Builder::new()
                         .name("ch04-serve".into())
                         .spawn(move || {
-                            if serve(stream, config, &stop, &mine).is_err() {
+                            if serve(stream, config, &stop, &mine, epoch).is_err() {
                                 mine.errors.fetch_add(1, Ordering::Relaxed);
                             }
                         });
@@ -162,12 +201,42 @@ fn accept_loop(
     }
 }
 
+/// The stalls one spin saw.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stalls {
+    /// Gaps of at least the threshold.
+    pub count: u64,
+    /// Their total, ns.
+    pub total_ns: u64,
+    /// The longest, ns.
+    pub max_ns: u64,
+}
+
 // ANCHOR: spin
-/// Holds the CPU until `deadline`: the service time of a request.
-pub fn spin_until(deadline: Instant) {
-    while Instant::now() < deadline {
+/// Holds the CPU until `deadline`: the service time of a request. Every gap of at least
+/// `stall` between two consecutive clock reads is counted in the result: time in which the
+/// thread was not running although it never gave up the CPU.
+pub fn spin_until(deadline: Instant, stall: Duration) -> Stalls {
+    spin_on(Instant::now, deadline, stall)
+}
+
+/// [`spin_until`] on the clock `now` (the tests give it one that jumps).
+pub fn spin_on(mut now: impl FnMut() -> Instant, deadline: Instant, stall: Duration) -> Stalls {
+    let mut seen = Stalls::default();
+    let mut last = now();
+    while last < deadline {
         std::hint::spin_loop();
+        let now = now();
+        let gap = now - last;
+        if gap >= stall {
+            let ns = u64::try_from(gap.as_nanos()).unwrap_or(u64::MAX);
+            seen.count += 1;
+            seen.total_ns = seen.total_ns.saturating_add(ns);
+            seen.max_ns = seen.max_ns.max(ns);
+        }
+        last = now;
     }
+    seen
 }
 // ANCHOR_END: spin
 
@@ -177,6 +246,7 @@ fn serve(
     config: ServerConfig,
     stop: &AtomicBool,
     stats: &Stats,
+    epoch: Instant,
 ) -> io::Result<()> {
     if !try_realtime() {
         stats.normal_priority.fetch_add(1, Ordering::Relaxed);
@@ -201,14 +271,16 @@ fn serve(
         }
         if !batch.is_empty() {
             let served = batch.len() as u64;
-            let mut deadline = Instant::now() + config.batch_cost;
+            let began = Instant::now();
+            let mut deadline = began + config.batch_cost;
             for req in batch.drain(..) {
                 deadline += Duration::from_nanos(u64::from(req.service_ns));
                 answer(&req).encode(&mut out);
             }
-            spin_until(deadline);
+            let stalls = spin_until(deadline, STALL);
             stream.write_all(&out)?;
             out.clear();
+            account(stats, epoch, began, Instant::now(), stalls);
             stats.batches.fetch_add(1, Ordering::Relaxed);
             stats.requests.fetch_add(served, Ordering::Relaxed);
             continue;
@@ -232,14 +304,49 @@ fn serve(
 }
 // ANCHOR_END: serve
 
+/// Adds one batch, served from `began` to `ended` with `stalls` in its spin, to `stats`.
+fn account(stats: &Stats, epoch: Instant, began: Instant, ended: Instant, stalls: Stalls) {
+    let ns = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+    let busy = ns(ended - began);
+    let service = busy.saturating_sub(stalls.total_ns);
+    stats.busy_ns.fetch_add(busy, Ordering::Relaxed);
+    stats.service_ns.fetch_add(service, Ordering::Relaxed);
+    let sq = service.saturating_mul(service);
+    // Saturating, as an atomic add cannot be: a compare-and-swap loop.
+    let _ = stats
+        .service_sq_ns2
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |v| {
+            Some(v.saturating_add(sq))
+        });
+    stats.stalls.fetch_add(stalls.count, Ordering::Relaxed);
+    stats
+        .stalled_ns
+        .fetch_add(stalls.total_ns, Ordering::Relaxed);
+    stats
+        .max_stall_ns
+        .fetch_max(stalls.max_ns, Ordering::Relaxed);
+    let _ = stats.first_batch_ns.compare_exchange(
+        0,
+        ns(began - epoch).saturating_add(1),
+        Ordering::Relaxed,
+        Ordering::Relaxed,
+    );
+    stats
+        .last_batch_ns
+        .fetch_max(ns(ended - epoch), Ordering::Relaxed);
+}
+
 // ANCHOR: realtime
 /// Asks the scheduler to run the calling thread under `SCHED_FIFO` at a low real-time
 /// priority, ahead of every normal process; returns whether it was allowed (it needs
 /// `CAP_SYS_NICE`, which root has). On a shared two-CPU machine, other people's compilers
 /// would otherwise preempt the server and the load generator and add their own queueing to
 /// the queue being measured. A real-time thread that spins forever could starve the machine;
-/// these threads spin only for a request's service time, and the kernel's real-time throttling
-/// (by default 5% of every second left to normal threads) bounds the rest.
+/// these threads spin only for a request's service time, and the kernel keeps a share of every
+/// period for normal threads (`sched_rt_runtime_us` of every `sched_rt_period_us`; from Linux
+/// 6.12 the fair deadline server). That bound is visible in the data: a server that spins
+/// without a break for longer than its share is stopped for the rest of the period, and the
+/// spin records the gap as a stall ([`spin_until`]).
 pub fn try_realtime() -> bool {
     #[cfg(target_os = "linux")]
     {

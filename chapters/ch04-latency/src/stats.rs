@@ -115,4 +115,11 @@ pub fn mm1_mean(s: f64, rho: f64) -> f64 {
 pub fn mm1_quantile(s: f64, rho: f64, q: f64) -> f64 {
     -(1.0 - q).ln() * mm1_mean(s, rho)
 }
+
+/// M/G/1 (Pollaczek–Khinchine): mean time in the system of a single FIFO server with Poisson
+/// arrivals and service of mean `s` and squared coefficient of variation `scv`, at utilisation
+/// `rho` (< 1). With `scv` = 1 it is [`mm1_mean`]; less variable service waits less.
+pub fn pk_mean(s: f64, rho: f64, scv: f64) -> f64 {
+    s + rho * s * (1.0 + scv) / (2.0 * (1.0 - rho))
+}
 // ANCHOR_END: mm1

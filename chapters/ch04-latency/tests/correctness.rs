@@ -10,15 +10,16 @@ use benchkit::runner::combine;
 use benchkit::runner::load::{Latencies, Loop, Trace, exponential};
 use ch04::cases::SEED;
 use ch04::client::{Workload, body_for, run};
+use ch04::experiment::ServerSide;
 use ch04::experiment::{Capacity, capacity, load_point, tradeoff_point};
 use ch04::protocol::{
     FrameError, MAX_BODY, Request, Response, answer, digest, handle_all, parse_request,
     parse_response,
 };
-use ch04::server::{Server, ServerConfig};
+use ch04::server::{STALL, Server, ServerConfig, Stalls, spin_on};
 use ch04::stats::{
     hdr_percentiles, histogram, inflight_at, integrated_inflight, little, mm1_mean, mm1_quantile,
-    sort_percentiles, sorted_quantile,
+    pk_mean, sort_percentiles, sorted_quantile,
 };
 use inputs::Rng as WyRand;
 use proptest::prelude::*;
@@ -445,8 +446,102 @@ fn record_correct_fills_in_the_requests_a_stall_held_back() {
     assert!(rc_p99 > 5e6, "{rc_p99}");
 }
 
+fn cap_record_has(s: &benchkit::runner::Sample, name: &str) -> bool {
+    s.value(name).is_some_and(f64::is_finite)
+}
+
+#[test]
+fn the_spin_counts_the_gaps_in_its_clock_as_stalls() {
+    // A clock that advances 100 ns per read, except for two jumps of 3 ms and 50 ms.
+    let t0 = Instant::now();
+    let mut reads = 0u64;
+    let clock = || {
+        reads += 1;
+        let mut ns = reads * 100;
+        if reads > 10 {
+            ns += 3_000_000;
+        }
+        if reads > 20 {
+            ns += 50_000_000;
+        }
+        t0 + Duration::from_nanos(ns)
+    };
+    let seen = spin_on(clock, t0 + Duration::from_millis(60), STALL);
+    assert_eq!(
+        seen,
+        Stalls {
+            count: 2,
+            total_ns: 3_000_100 + 50_000_100,
+            max_ns: 50_000_100,
+        }
+    );
+    // Without jumps, nothing is a stall; a deadline already past returns at once.
+    let mut n = 0u64;
+    let smooth = || {
+        n += 1;
+        t0 + Duration::from_nanos(n * 100)
+    };
+    assert_eq!(
+        spin_on(smooth, t0 + Duration::from_millis(1), STALL),
+        Stalls::default()
+    );
+    assert_eq!(spin_on(Instant::now, t0, STALL), Stalls::default());
+}
+
+#[test]
+fn the_server_accounts_for_its_own_time() {
+    let server = Server::start(ServerConfig::PLAIN).unwrap();
+    let mut c = TcpStream::connect(server.addr()).unwrap();
+    let reqs: Vec<Request> = (0..20)
+        .map(|i| Request {
+            id: i,
+            service_ns: 100_000,
+            body: body_for(i).to_vec(),
+        })
+        .collect();
+    let mut wire = Vec::new();
+    for r in &reqs {
+        r.encode(&mut wire);
+    }
+    c.write_all(&wire).unwrap();
+    assert_eq!(read_responses(&mut c, reqs.len()).len(), reqs.len());
+    let side = ServerSide::of(server.stats());
+    server.shutdown();
+    assert_eq!((side.requests, side.batches), (20, 20));
+    // Every request spun at least its 100 µs; busy time holds service time and stalls, and
+    // the span holds the busy time.
+    assert!(side.service_ns >= 20 * 100_000, "{side:?}");
+    assert_eq!(side.busy_ns, side.service_ns + side.stalled_ns, "{side:?}");
+    assert!(side.busy_ns <= side.span_ns, "{side:?}");
+    assert!((0.0..=1.0).contains(&side.utilisation()), "{side:?}");
+    assert!(side.mean_service_ns() >= 100_000.0, "{side:?}");
+    assert!(side.stalls == 0 || side.max_stall_ns >= STALL.as_nanos() as u64);
+    // Equal service times have no variability to speak of.
+    assert!(side.service_scv() < 0.5, "{side:?}");
+}
+
+#[test]
+fn the_service_variability_of_the_server_counters() {
+    // Two batches of 1 and 3 µs: mean 2, second moment 5, SCV 5/4 - 1.
+    let side = ServerSide {
+        batches: 2,
+        service_ns: 4_000,
+        service_sq_ns2: 1_000_000 + 9_000_000,
+        busy_ns: 4_000,
+        span_ns: 8_000,
+        ..ServerSide::default()
+    };
+    assert_eq!(side.mean_service_ns(), 2_000.0);
+    assert!((side.service_scv() - 0.25).abs() < 1e-12);
+    assert_eq!(side.utilisation(), 0.5);
+    assert_eq!(ServerSide::default().service_scv(), 0.0);
+}
+
 #[test]
 fn the_mm1_formulas() {
+    // Pollaczek–Khinchine: exponential service is M/M/1, constant service waits half as long.
+    assert!((pk_mean(1.0, 0.5, 1.0) - mm1_mean(1.0, 0.5)).abs() < 1e-12);
+    assert!((pk_mean(1.0, 0.5, 0.0) - 1.5).abs() < 1e-12);
     assert_eq!(mm1_mean(1.0, 0.5), 2.0);
     assert!((mm1_quantile(1.0, 0.0, 0.99) - 100f64.ln()).abs() < 1e-12);
     assert!(mm1_mean(1.0, 0.95) > 19.99);
@@ -464,6 +559,15 @@ fn digests_match_the_bodies_the_generator_sends() {
 }
 
 /// The custom metrics the chapter's declarations and reference results name, by experiment.
+const SERVER_METRICS: [&str; 7] = [
+    "server_util_pct",
+    "server_service_ns",
+    "service_scv",
+    "stalls",
+    "stalled_ms",
+    "max_stall_ms",
+    "server_span_ms",
+];
 const CAPACITY_METRICS: [&str; 3] = ["capacity_rps", "service_ns", "realtime"];
 const LOAD_METRICS: [&str; 25] = [
     "p50_ns",
@@ -565,8 +669,13 @@ fn short_runs_record_every_metric_the_chapter_declares() {
     for s in [open, closed] {
         let r = combine(&id, &[s], "p50_ns");
         assert_eq!(r.problem(), None);
-        for name in LOAD_METRICS {
-            let v = r.metrics.get(name).copied();
+        for name in LOAD_METRICS.iter().chain(&SERVER_METRICS).chain(&[
+            "rho_server_pct",
+            "mm1s_mean_ns",
+            "mm1s_p99_ns",
+            "pk_mean_ns",
+        ]) {
+            let v = r.metrics.get(*name).copied();
             assert!(
                 v.is_some_and(|v| v.is_finite() && v >= 0.0),
                 "{name} = {v:?}"
@@ -586,8 +695,14 @@ fn short_runs_record_every_metric_the_chapter_declares() {
         assert_eq!(r.rounds, vec![m("p50_ns")]);
     }
     let b = combine(&id, &[tradeoff_point(8, 8, 0.1).unwrap()], "p50_ns");
-    for name in TRADEOFF_METRICS {
-        assert!(b.metrics.contains_key(name), "tradeoff lacks {name}");
+    for name in TRADEOFF_METRICS.iter().chain(&SERVER_METRICS) {
+        assert!(b.metrics.contains_key(*name), "tradeoff lacks {name}");
+    }
+    for name in SERVER_METRICS {
+        assert!(
+            cap_record_has(&capacity(4, 0.1, SEED).unwrap(), name),
+            "capacity lacks {name}"
+        );
     }
     assert!(b.metrics["mean_batch"] >= 1.0 && b.metrics["throughput_rps"] > 0.0);
 }
