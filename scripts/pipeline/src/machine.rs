@@ -102,6 +102,15 @@ pub struct Facts {
     /// priority 1), which latency experiments use to keep other work off their core.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub realtime_allowed: Option<bool>,
+    /// The share of every scheduling period that real-time threads may hold a CPU while normal
+    /// threads wait for it: `/proc/sys/kernel/sched_rt_runtime_us` of
+    /// `/proc/sys/kernel/sched_rt_period_us`, in µs (-1: no limit). A real-time thread that
+    /// runs longer without a break is stopped for the rest of the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rt_runtime_us: Option<i64>,
+    /// The period of [`Facts::rt_runtime_us`], µs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rt_period_us: Option<u64>,
 }
 
 impl Facts {
@@ -127,6 +136,10 @@ impl Facts {
                 .and_then(|t| t.trim().parse().ok()),
             hardware_counters: hardware_counters(),
             realtime_allowed: realtime_allowed(),
+            rt_runtime_us: read("/proc/sys/kernel/sched_rt_runtime_us")
+                .and_then(|t| t.trim().parse().ok()),
+            rt_period_us: read("/proc/sys/kernel/sched_rt_period_us")
+                .and_then(|t| t.trim().parse().ok()),
         }
     }
 }

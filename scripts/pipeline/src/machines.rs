@@ -502,6 +502,12 @@ fn facts(m: &Machine) -> Vec<(&'static str, String)> {
             "Real-time priority (`SCHED_FIFO`)",
             yes_no(f.realtime_allowed, "granted", "refused"),
         ),
+        (
+            "Real-time share of each period",
+            crate::render::rt_share(f)
+                .map(|s| s.trim_start_matches("real-time share").trim().to_string())
+                .unwrap_or_else(none),
+        ),
     ]
 }
 

@@ -195,11 +195,14 @@ fn setup_box(
                 (None, Some(p)) => parts.push(p),
                 (None, None) => {}
             }
-            if let Some(rt) = f.realtime_allowed {
+                        if let Some(rt) = f.realtime_allowed {
                 parts.push(format!(
                     "real-time priority (SCHED_FIFO): {}",
                     if rt { "allowed" } else { "not allowed" }
                 ));
+            }
+            if let Some(share) = rt_share(f) {
+                parts.push(share);
             }
             let mut sentence = parts.join("; ");
             if let Some(first) = sentence.get(..1) {
@@ -412,4 +415,47 @@ fn listing_md(pkg: &str, l: &PlannedListing, r: &Results, prov: &str) -> String 
         body = l.text.trim_end(),
         title = html_inline(&l.title),
     )
+}
+
+/// The real-time share of a machine's facts, in words ("real-time share 950 ms of every
+/// 1.00 s"), when both parts were recorded.
+pub fn rt_share(f: &crate::machine::Facts) -> Option<String> {
+    let period = f.rt_period_us?;
+    Some(match f.rt_runtime_us? {
+        r if r < 0 => "real-time share: no limit".to_string(),
+        r => {
+            let us = |x: f64| {
+                let ns = x * 1e3;
+                format::value(ns, format::auto_time_unit(ns))
+            };
+            format!(
+                "real-time share {} of every {}",
+                us(r as f64),
+                us(period as f64)
+            )
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rt_share;
+    use crate::machine::Facts;
+
+    #[test]
+    fn the_real_time_share_reads_in_the_units_of_its_size() {
+        let mut f = Facts {
+            rt_runtime_us: Some(950_000),
+            rt_period_us: Some(1_000_000),
+            ..Facts::default()
+        };
+        assert_eq!(
+            rt_share(&f).as_deref(),
+            Some("real-time share 950 ms of every 1.00 s")
+        );
+        f.rt_runtime_us = Some(-1);
+        assert_eq!(rt_share(&f).as_deref(), Some("real-time share: no limit"));
+        f.rt_period_us = None;
+        assert_eq!(rt_share(&f), None);
+    }
 }
