@@ -16,7 +16,7 @@ use std::process::Command;
 
 use benchkit::criterion::{BenchmarkId, Criterion};
 use benchkit::{Case, Mode};
-use ch09::cases::{LTO_LEN, LTO_PROFILES};
+use ch09::cases::{CPU_LEVELS, LTO_LEN, LTO_PROFILES};
 use ch09::dispatch::{
     AnyOp, Arena, Grouped, Mul, Op, mixed_box, mixed_dyn, mixed_enum, mixed_grouped, one_type_box,
     one_type_dyn, one_type_dyn_known, one_type_enum, one_type_generic,
@@ -215,8 +215,16 @@ fn outer_target_dir() -> PathBuf {
 /// Builds `lto_demo` under `profile` into `target` and returns the program's path. A target
 /// directory of its own, because the `cargo bench` that runs this holds the lock of its own.
 fn build_lto_demo(profile: &str, target: &Path) -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
+    build_lto_demo_with(profile, target, &mut Command::new(cargo()))
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// [`build_lto_demo`] with `cmd`, a `cargo` command whose environment the caller has set.
+fn build_lto_demo_with(profile: &str, target: &Path, cmd: &mut Command) -> PathBuf {
+    let status = cmd
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
             "build", "--quiet", "--locked", "-p", "ch09", "--bin", "lto_demo",
@@ -233,6 +241,21 @@ fn build_lto_demo(profile: &str, target: &Path) -> PathBuf {
     target.join(profile).join("lto_demo")
 }
 // ANCHOR_END: lto_build
+
+// ANCHOR: cpu_build
+/// Builds `lto_demo` in the release profile with `-C target-cpu=<cpu>` (none: the target's
+/// own level) into a target directory of the level's own, so the levels never share a build.
+/// The flags are passed in `CARGO_ENCODED_RUSTFLAGS`, which replaces any `RUSTFLAGS` of the
+/// environment, so every level is built with exactly the flags it names.
+fn build_for_cpu(level: &str, cpu: Option<&str>) -> PathBuf {
+    let target = outer_target_dir().join(format!("ch09-cpu-{level}"));
+    let flags = cpu.map(|c| format!("-Ctarget-cpu={c}")).unwrap_or_default();
+    let mut cmd = Command::new(cargo());
+    cmd.env("CARGO_ENCODED_RUSTFLAGS", flags)
+        .env_remove("RUSTFLAGS");
+    build_lto_demo_with("release", &target, &mut cmd)
+}
+// ANCHOR_END: cpu_build
 
 /// The instructions callgrind counts in a run of `lto_demo run <case> <calls>`.
 fn callgrind_total(program: &Path, case: &str, calls: usize) -> u64 {
@@ -274,45 +297,81 @@ fn lto(_: &mut Criterion) {
 // ANCHOR: lto_measure
 fn measure_lto() {
     let target = outer_target_dir().join("ch09-lto");
+    for (profile, id) in LTO_PROFILES {
+        let program = build_lto_demo(profile, &target);
+        record_program(&program, "lto", id, true);
+    }
+}
+
+/// Runs `program` (an `lto_demo`), which times its own loops, and records each loop as
+/// `group/function/<loop>`, with its instructions per element when `count`.
+fn record_program(program: &Path, group: &str, function: &str, count: bool) {
     let samples = match Mode::from_env() {
         Mode::Quick => 31,
         Mode::Full => 201,
     };
-    for (profile, id) in LTO_PROFILES {
-        let program = build_lto_demo(profile, &target);
-        let out = Command::new(&program)
-            .args(["time", &samples.to_string()])
-            .output()
-            .expect("cannot run lto_demo");
-        assert!(out.status.success(), "{} failed", program.display());
-        for line in String::from_utf8_lossy(&out.stdout).lines() {
-            let mut parts = line.split_whitespace().skip(1);
-            let (Some(case), Some(ns)) = (parts.next(), parts.next()) else {
-                panic!("unexpected output of lto_demo: {line:?}")
-            };
-            let ns: f64 = ns.parse().expect("a time in ns");
-            // Registered like a criterion benchmark, so that the harness's check of its case
-            // list counts it; a loop the list does not name stops the run here.
-            let entry = listed("lto", id, case);
-            let _ = benchkit::id(&entry);
+    let out = Command::new(program)
+        .args(["time", &samples.to_string()])
+        .output()
+        .expect("cannot run lto_demo");
+    assert!(out.status.success(), "{} failed", program.display());
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let mut parts = line.split_whitespace().skip(1);
+        let (Some(case), Some(ns)) = (parts.next(), parts.next()) else {
+            panic!("unexpected output of lto_demo: {line:?}")
+        };
+        let ns: f64 = ns.parse().expect("a time in ns");
+        // Registered like a criterion benchmark, so that the harness's check of its case
+        // list counts it; a loop the list does not name stops the run here.
+        let entry = listed(group, function, case);
+        let _ = benchkit::id(&entry);
+        let mut metrics = vec![("ns_per_element", ns)];
+        if count {
             // Instructions per element: two runs that differ only in the number of calls, so
             // that the program's start and end cancel out.
             let (few, many) = (1, 11);
-            let diff = callgrind_total(&program, case, many) - callgrind_total(&program, case, few);
-            let per_element = diff as f64 / ((many - few) * LTO_LEN) as f64;
-            benchkit::custom::record(
-                &entry.id.to_string(),
-                &[
-                    ("ns_per_element", ns),
-                    ("instructions_per_element", per_element),
-                ],
-            );
+            let diff = callgrind_total(program, case, many) - callgrind_total(program, case, few);
+            metrics.push((
+                "instructions_per_element",
+                diff as f64 / ((many - few) * LTO_LEN) as f64,
+            ));
         }
+        benchkit::custom::record(&entry.id.to_string(), &metrics);
     }
 }
 // ANCHOR_END: lto_measure
 
+/// The target-cpu experiment, [`measure_cpu`], registered like [`lto`].
+fn target_cpu(_: &mut Criterion) {
+    if std::env::args().any(|a| a == "--list") || !benchkit::first_round() {
+        for case in ch09::cases::all().iter().filter(|c| c.id.group == "cpu") {
+            if case.runs_here() {
+                let _ = benchkit::id(case);
+            }
+        }
+    } else {
+        measure_cpu();
+    }
+}
+
+// ANCHOR: cpu_measure
+fn measure_cpu() {
+    for (level, cpu, countable) in CPU_LEVELS {
+        // A level this CPU cannot run (x86-64-v3 without AVX2) is not measured here.
+        let runs = ch09::cases::all()
+            .iter()
+            .filter(|c| c.id.group == "cpu" && c.id.function == level)
+            .all(|c| c.runs_here());
+        if !runs {
+            continue;
+        }
+        let program = build_for_cpu(level, cpu);
+        record_program(&program, "cpu", level, countable);
+    }
+}
+// ANCHOR_END: cpu_measure
+
 benchkit::main!(
     cases = ch09::cases::all();
-    targets = kernel, inlining, one_type, mixed, lto
+        targets = kernel, inlining, one_type, mixed, lto, target_cpu
 );

@@ -41,6 +41,18 @@ pub const LTO_PROFILES: [(&str, &str); 5] = [
     ("ch09-lto-fat", "fat"),
 ];
 
+/// The instruction-set levels the target-cpu experiment builds `lto_demo` for, in the release
+/// profile, as `(the function part of its ids, the value of `-C target-cpu`, whether callgrind
+/// can count the program)`. `baseline` passes no flag: the target's own level, SSE2. `x86-64-v3`
+/// adds AVX, AVX2, BMI1, BMI2, F16C, FMA, LZCNT and MOVBE, which valgrind 3.19 executes;
+/// `native` is every extension of the machine that builds it, AVX-512 included where it has it,
+/// which valgrind 3.19 does not execute, so that level is timed only.
+pub const CPU_LEVELS: [(&str, Option<&str>, bool); 3] = [
+    ("baseline", None, true),
+    ("v3", Some("x86-64-v3"), true),
+    ("native", Some("native"), false),
+];
+
 /// Every case of the chapter:
 ///
 /// - `kernel/{sum,crc32c}/*`: the kernels written by the compiler, with intrinsics and in
@@ -51,7 +63,9 @@ pub const LTO_PROFILES: [(&str, &str); 5] = [
 ///   and over a mixed collection (`random`: one random order, replayed; `sorted`: sorted by type;
 ///   `orders16`: a different random order each iteration, [`DISPATCH_ORDERS`] in turn);
 /// - `lto/<profile>/<loop>`: each loop of [`crate::lto::CASES`] in `lto_demo` built under each
-///   profile of [`LTO_PROFILES`], which the wall harness times and counts itself.
+///   profile of [`LTO_PROFILES`], which the wall harness times and counts itself;
+/// - `cpu/<level>/<loop>`: the same loops in `lto_demo` built in the release profile for each
+///   level of [`CPU_LEVELS`].
 pub fn all() -> Vec<Case> {
     let named = |group: &str, function: &str, cases: &[&str]| -> Vec<Case> {
         cases
@@ -97,8 +111,23 @@ pub fn all() -> Vec<Case> {
         cases.extend(crate::lto::CASES.map(|(name, _)| {
             Case::new("lto", profile, name).wall_only(
                 "custom measurement by the wall harness: lto_demo built under each profile, \
-                 timed by its own clock and counted by callgrind over the whole program",
+                                  timed by its own clock and counted by callgrind over the whole program",
             )
+        }));
+    }
+    for (level, _, _) in CPU_LEVELS {
+        cases.extend(crate::lto::CASES.map(|(name, _)| {
+            let case = Case::new("cpu", level, name).wall_only(
+                "custom measurement by the wall harness: lto_demo built for each instruction-set \
+                 level, timed by its own clock and, where valgrind can run it, counted by \
+                 callgrind over the whole program",
+            );
+            // x86-64-v3 is AVX2 and the extensions that came with it.
+            if level == "v3" {
+                case.requires("avx2")
+            } else {
+                case
+            }
         }));
     }
     cases
