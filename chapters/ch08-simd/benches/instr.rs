@@ -17,6 +17,7 @@ use ch08::accumulators as acc;
 use ch08::autovec::{
     add_raw_disjoint, add_raw_overlapping, add_slices, diff_sum_indexed, diff_sum_sliced, sum_u32,
 };
+use ch08::c::{self as cc, Flavour};
 use ch08::cases::*;
 use ch08::dot::{dot_auto, dot_scalar, dot_simd, dot_std};
 use ch08::filter::{filter_scalar, filter_scalar_avx2, filter_simd};
@@ -24,7 +25,10 @@ use ch08::find::{find_auto, find_memchr, find_scalar, find_simd, find_std, find_
 use ch08::input::{Aligned, haystack, random_f32s, random_u32s};
 use ch08::isa::{Isa, feature_flags};
 use ch08::loops::{moments_fused, moments_two_pass};
-use ch08::sum::{sum_auto, sum_auto_avx2, sum_scalar, sum_simd, sum_std};
+use ch08::sum::{
+    sum_auto, sum_auto_avx2, sum_auto_dispatch, sum_auto_multiversion, sum_scalar, sum_simd,
+    sum_std,
+};
 use gungraun::{library_benchmark, library_benchmark_group, main};
 
 type SumFn = fn(&[f32]) -> f32;
@@ -248,6 +252,108 @@ fn fused(x: Aligned<f32>, f: MomentsFn) -> (Aligned<f32>, (f32, f32)) {
     (x, r)
 }
 
+// The C experiment, `c/<kernel>/<version>`: the Rust loops and the same loops from C. Under
+// callgrind the AVX2 flavours run (its emulated CPU has AVX2 and FMA).
+fn c_sum(f: Flavour, x: &[f32]) -> f32 {
+    cc::sum_scalar(f, x).expect("the flavour runs under callgrind")
+}
+
+fn c_lanes(f: Flavour, x: &[f32]) -> f32 {
+    cc::sum_lanes(f, x).expect("the flavour runs under callgrind")
+}
+
+#[derive(Clone, Copy)]
+enum SumVersion {
+    Rust,
+    RustLanes,
+    RustLanesAvx2,
+    C(Flavour),
+    CLanes(Flavour),
+}
+
+#[library_benchmark]
+#[bench::rust(l1(), SumVersion::Rust)]
+#[bench::c(l1(), SumVersion::C(Flavour::Base))]
+#[bench::c_avx2(l1(), SumVersion::C(Flavour::Avx2))]
+#[bench::c_fastmath(l1(), SumVersion::C(Flavour::FastMath))]
+#[bench::c_fastmath_avx2(l1(), SumVersion::C(Flavour::FastMathAvx2))]
+#[bench::rust_lanes(l1(), SumVersion::RustLanes)]
+#[bench::c_lanes(l1(), SumVersion::CLanes(Flavour::Base))]
+#[bench::rust_lanes_avx2(l1(), SumVersion::RustLanesAvx2)]
+#[bench::c_lanes_avx2(l1(), SumVersion::CLanes(Flavour::Avx2))]
+fn sum_kib16(x: Aligned<f32>, v: SumVersion) -> (Aligned<f32>, f32) {
+    let data = black_box(&x);
+    let s = match v {
+        SumVersion::Rust => sum_scalar(data),
+        SumVersion::RustLanes => sum_auto(data),
+        SumVersion::RustLanesAvx2 => auto_avx2(data),
+        SumVersion::C(f) => c_sum(f, data),
+        SumVersion::CLanes(f) => c_lanes(f, data),
+    };
+    (x, s)
+}
+
+#[library_benchmark]
+#[bench::rust(pair(), None)]
+#[bench::c(pair(), Some(Flavour::Base))]
+#[bench::c_avx2(pair(), Some(Flavour::Avx2))]
+#[bench::c_fastmath(pair(), Some(Flavour::FastMath))]
+#[bench::c_fastmath_avx2(pair(), Some(Flavour::FastMathAvx2))]
+fn dot_kib32(
+    ab: (Aligned<f32>, Aligned<f32>),
+    f: Option<Flavour>,
+) -> ((Aligned<f32>, Aligned<f32>), f32) {
+    let (a, b) = (black_box(&ab.0), black_box(&ab.1));
+    let s = match f {
+        None => dot_scalar(a, b),
+        Some(f) => cc::dot_scalar(f, a, b).expect("the flavour runs under callgrind"),
+    };
+    (ab, s)
+}
+
+#[library_benchmark]
+#[bench::rust(hay(), None)]
+#[bench::c(hay(), Some(Flavour::Base))]
+#[bench::c_avx2(hay(), Some(Flavour::Avx2))]
+fn find_kib1024(h: Vec<u8>, f: Option<Flavour>) -> (Vec<u8>, Option<usize>) {
+    let r = match f {
+        None => find_scalar(black_box(&h), black_box(NEEDLE)),
+        Some(f) => cc::find_scalar(f, black_box(&h), black_box(NEEDLE))
+            .expect("the flavour runs under callgrind"),
+    };
+    (h, r)
+}
+
+#[library_benchmark]
+#[bench::rust(filter_input(), None)]
+#[bench::rust_avx2(filter_input(), Some(None))]
+#[bench::c(filter_input(), Some(Some(Flavour::Base)))]
+#[bench::c_avx2(filter_input(), Some(Some(Flavour::Avx2)))]
+fn filter_p50(
+    io: (Aligned<u32>, Aligned<u32>),
+    v: Option<Option<Flavour>>,
+) -> ((Aligned<u32>, Aligned<u32>), usize) {
+    let (src, mut out) = io;
+    let (s, o) = (black_box(&src), black_box(&mut out));
+    let n = match v {
+        None => filter_scalar(s, FILTER_THRESHOLD, o),
+        Some(None) => filter_scalar_avx2_or_panic(s, FILTER_THRESHOLD, o),
+        Some(Some(f)) => {
+            cc::filter_scalar(f, s, FILTER_THRESHOLD, o).expect("the flavour runs under callgrind")
+        }
+    };
+    ((src, out), n)
+}
+
+// Run-time dispatch of the shaped sum: the function's name is the id's middle part.
+#[library_benchmark]
+#[bench::hand(l1(), sum_auto_dispatch)]
+#[bench::multiversion(l1(), sum_auto_multiversion)]
+fn auto_kib16(x: Aligned<f32>, f: SumFn) -> (Aligned<f32>, f32) {
+    let s = f(black_box(&x));
+    (x, s)
+}
+
 library_benchmark_group!(name = isa; benchmarks = detect);
 library_benchmark_group!(name = sum; benchmarks = kib16);
 library_benchmark_group!(name = dot; benchmarks = kib32);
@@ -256,6 +362,8 @@ library_benchmark_group!(name = filter; benchmarks = p50);
 library_benchmark_group!(name = accumulators; benchmarks = portable, avx2);
 library_benchmark_group!(name = autovec; benchmarks = n4096);
 library_benchmark_group!(name = fusion; benchmarks = two_pass, fused);
+library_benchmark_group!(name = c; benchmarks = sum_kib16, dot_kib32, find_kib1024, filter_p50);
+library_benchmark_group!(name = dispatch; benchmarks = auto_kib16);
 
 // ANCHOR: pass_env
 main!(
@@ -263,6 +371,6 @@ main!(
     // configuration lets the pipeline's variables through, among them the directory the custom
     // measurement of `detect` is written to.
     config = benchkit::instr_config();
-    library_benchmark_groups = isa, sum, dot, find, filter, accumulators, autovec, fusion
+    library_benchmark_groups = isa, sum, dot, find, filter, accumulators, autovec, fusion, c, dispatch
 );
 // ANCHOR_END: pass_env

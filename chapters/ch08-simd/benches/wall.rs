@@ -19,6 +19,7 @@ use ch08::autovec::{
     add_raw_disjoint, add_raw_overlapping, add_slices, diff_sum_indexed, diff_sum_sliced, sum_u32,
 };
 use ch08::cases::*;
+use ch08::ceiling::{copy, fma_peak};
 use ch08::dot::{dot_auto, dot_scalar, dot_simd, dot_std};
 use ch08::filter::{filter_scalar, filter_scalar_avx2, filter_simd};
 use ch08::find::{find_auto, find_memchr, find_scalar, find_simd, find_std, find_unrolled};
@@ -28,7 +29,10 @@ use ch08::loops::{
     col_sums_column_order, col_sums_row_order, col_sums_tiled, moments_fused, moments_two_pass,
 };
 use ch08::stream::read_best;
-use ch08::sum::{sum_auto, sum_auto_avx2, sum_best, sum_scalar, sum_simd, sum_std};
+use ch08::sum::{
+    sum_auto, sum_auto_avx2, sum_auto_dispatch, sum_auto_multiversion, sum_best, sum_scalar,
+    sum_simd, sum_std,
+};
 
 /// Kernels on cache-resident data: microseconds per call, many calls per sample. Warm-up,
 /// measurement time and samples in quick mode and in full mode (`benchkit::apply` picks the
@@ -231,26 +235,48 @@ fn find_sizes(c: &mut Criterion) {
         let n = case.usize("bytes");
         let hay = aligned_copy(&haystack(n, NEEDLE, SEED));
         g.throughput(bytes_of::<u8>(n));
-        let id = benchkit::id(&case);
-        match case.id.function.as_str() {
-            "avx2" => g.bench_function(id, |b| {
-                b.iter(|| black_box(find_simd(Isa::Avx2, black_box(&hay), black_box(NEEDLE))))
-            }),
-            name => {
-                let f = pick(
-                    &case,
-                    name,
-                    &[("std", find_std as FindFn), ("memchr", find_memchr)],
-                );
-                g.bench_function(id, |b| {
-                    b.iter(|| black_box(f(black_box(&hay), black_box(NEEDLE))))
-                })
-            }
-        };
+        one_search(&mut g, &case, &hay);
     }
     g.finish();
 }
+
+/// Registers `case`, one of `memchr`, the standard library's search and the AVX2 search (its
+/// function part names which), over `hay`.
+fn one_search(g: &mut BenchmarkGroup<'_, WallTime>, case: &Case, hay: &[u8]) {
+    let id = benchkit::id(case);
+    match case.id.function.as_str() {
+        "avx2" => g.bench_function(id, |b| {
+            b.iter(|| black_box(find_simd(Isa::Avx2, black_box(hay), black_box(NEEDLE))))
+        }),
+        name => {
+            let f = pick(
+                case,
+                name,
+                &[("std", find_std as FindFn), ("memchr", find_memchr)],
+            );
+            g.bench_function(id, |b| {
+                b.iter(|| black_box(f(black_box(hay), black_box(NEEDLE))))
+            })
+        }
+    };
+}
 // ANCHOR_END: find_sizes
+
+// ANCHOR: find_positions
+/// The same three searches on one 64 KiB haystack whose first needle is at each of
+/// `FIND_POSITIONS`; the throughput counts the bytes up to and including the needle.
+fn find_positions(c: &mut Criterion) {
+    let mut g = c.benchmark_group("find_positions");
+    apply(&mut g, SMALL);
+    for case in group_cases("find_positions") {
+        let mut hay = aligned_copy(&haystack(FIND_POSITIONS_LEN, NEEDLE, SEED));
+        hay[case.usize("at")] = NEEDLE;
+        g.throughput(bytes_of::<u8>(case.usize("bytes")));
+        one_search(&mut g, &case, &hay);
+    }
+    g.finish();
+}
+// ANCHOR_END: find_positions
 
 fn filter(c: &mut Criterion) {
     let src = random_u32s(FILTER_LEN, SEED);
@@ -443,7 +469,189 @@ fn aa(c: &mut Criterion) {
     g.finish();
 }
 
+// ANCHOR: wall_ceiling
+/// The ceilings: register-only multiply-adds at each vector width, a read of the dot product's
+/// 32 KiB, and a copy of the filter's 16 KiB.
+fn ceiling(c: &mut Criterion) {
+    let x = random_f32s(2 * DOT_FLOATS, SEED);
+    let src = random_u32s(FILTER_LEN, SEED);
+    let mut dst = Aligned::from_fn(FILTER_LEN, |_| 0u32);
+    let mut g = c.benchmark_group("ceiling");
+    apply(&mut g, SMALL);
+    for case in group_cases("ceiling") {
+        let id = benchkit::id(&case);
+        match (case.id.function.as_str(), isa_named(&case.id.case)) {
+            ("fma", Some(isa)) => {
+                g.throughput(Throughput::Elements(case.usize("fmas") as u64));
+                g.bench_function(id, |b| {
+                    b.iter(|| {
+                        black_box(fma_peak(
+                            isa,
+                            black_box(FMA_ITERS),
+                            black_box(0.999),
+                            black_box(0.5),
+                        ))
+                    })
+                })
+            }
+            ("read", None) => {
+                g.throughput(bytes_of::<f32>(x.len()));
+                g.bench_function(id, |b| b.iter(|| black_box(read_best(black_box(&x)))))
+            }
+            ("copy", None) => {
+                g.throughput(bytes_of::<u32>(src.len()));
+                g.bench_function(id, |b| {
+                    b.iter(|| {
+                        copy(black_box(&src), black_box(&mut dst));
+                    })
+                })
+            }
+            _ => panic!("{}: no ceiling is called so", case.id),
+        };
+    }
+    g.finish();
+    black_box(&dst);
+}
+// ANCHOR_END: wall_ceiling
+
+/// The shaped sum dispatched at run time by hand and by the `multiversion` crate.
+fn dispatch(c: &mut Criterion) {
+    let x = random_f32s(L1_FLOATS, SEED);
+    let mut g = c.benchmark_group("dispatch");
+    apply(&mut g, SMALL);
+    g.throughput(bytes_of::<f32>(x.len()));
+    let ways: [(&str, SumFn); 2] = [
+        ("hand", sum_auto_dispatch),
+        ("multiversion", sum_auto_multiversion),
+    ];
+    for case in group_cases("dispatch") {
+        let f = pick(&case, &case.id.case, &ways);
+        g.bench_function(benchkit::id(&case), |b| {
+            b.iter(|| black_box(f(black_box(&x))))
+        });
+    }
+    g.finish();
+}
+
+// ANCHOR: wall_c
+/// The kernels compiled from C beside the Rust loops, each kernel in a group of its own over
+/// the inputs of its Rust experiment.
+fn c_kernels(c: &mut Criterion) {
+    use ch08::c::{self as cc, Flavour};
+    let flavour = |case: &Case, v: &str| -> Flavour {
+        let name = v.replace("_lanes", "");
+        *Flavour::ALL
+            .iter()
+            .find(|f| f.name() == name)
+            .unwrap_or_else(|| panic!("{}: no C flavour is called {name}", case.id))
+    };
+    let x = random_f32s(L1_FLOATS, SEED);
+    let (a, b) = (
+        random_f32s(DOT_FLOATS, SEED),
+        random_f32s(DOT_FLOATS, SEED + 1),
+    );
+    let hay = haystack(FIND_LEN, NEEDLE, SEED);
+    let src = random_u32s(FILTER_LEN, SEED);
+    let mut out = Aligned::from_fn(FILTER_LEN, |_| 0u32);
+    let mut g = c.benchmark_group("c");
+    apply(&mut g, SMALL);
+    for case in group_cases("c") {
+        let id = benchkit::id(&case);
+        let v = case.id.case.as_str();
+        match case.id.function.as_str() {
+            "sum_kib16" => {
+                g.throughput(bytes_of::<f32>(x.len()));
+                match v {
+                    "rust" => {
+                        g.bench_function(id, |b| b.iter(|| black_box(sum_scalar(black_box(&x)))))
+                    }
+                    "rust_lanes" => {
+                        g.bench_function(id, |b| b.iter(|| black_box(sum_auto(black_box(&x)))))
+                    }
+                    "rust_lanes_avx2" => {
+                        g.bench_function(id, |b| b.iter(|| black_box(sum_auto_avx2(black_box(&x)))))
+                    }
+                    lanes if lanes.starts_with("c_lanes") => {
+                        let f = flavour(&case, v);
+                        g.bench_function(id, |b| {
+                            b.iter(|| black_box(cc::sum_lanes(f, black_box(&x))))
+                        })
+                    }
+                    _ => {
+                        let f = flavour(&case, v);
+                        g.bench_function(id, |b| {
+                            b.iter(|| black_box(cc::sum_scalar(f, black_box(&x))))
+                        })
+                    }
+                }
+            }
+            "dot_kib32" => {
+                g.throughput(bytes_of::<f32>(2 * a.len()));
+                if v == "rust" {
+                    g.bench_function(id, |bch| {
+                        bch.iter(|| black_box(dot_scalar(black_box(&a), black_box(&b))))
+                    })
+                } else {
+                    let f = flavour(&case, v);
+                    g.bench_function(id, |bch| {
+                        bch.iter(|| black_box(cc::dot_scalar(f, black_box(&a), black_box(&b))))
+                    })
+                }
+            }
+            "find_kib1024" => {
+                g.throughput(bytes_of::<u8>(hay.len()));
+                if v == "rust" {
+                    g.bench_function(id, |b| {
+                        b.iter(|| black_box(find_scalar(black_box(&hay), black_box(NEEDLE))))
+                    })
+                } else {
+                    let f = flavour(&case, v);
+                    g.bench_function(id, |b| {
+                        b.iter(|| black_box(cc::find_scalar(f, black_box(&hay), black_box(NEEDLE))))
+                    })
+                }
+            }
+            "filter_p50" => {
+                g.throughput(bytes_of::<u32>(FILTER_LEN));
+                match v {
+                    "rust" => g.bench_function(id, |b| {
+                        b.iter(|| {
+                            black_box(filter_scalar(black_box(&src), FILTER_THRESHOLD, &mut out))
+                        })
+                    }),
+                    "rust_avx2" => g.bench_function(id, |b| {
+                        b.iter(|| {
+                            black_box(filter_scalar_avx2(
+                                black_box(&src),
+                                FILTER_THRESHOLD,
+                                &mut out,
+                            ))
+                        })
+                    }),
+                    _ => {
+                        let f = flavour(&case, v);
+                        g.bench_function(id, |b| {
+                            b.iter(|| {
+                                black_box(cc::filter_scalar(
+                                    f,
+                                    black_box(&src),
+                                    FILTER_THRESHOLD,
+                                    &mut out,
+                                ))
+                            })
+                        })
+                    }
+                }
+            }
+            other => panic!("{}: no C experiment is called {other}", case.id),
+        };
+    }
+    g.finish();
+    black_box(&out);
+}
+// ANCHOR_END: wall_c
+
 benchkit::main!(
     cases = ch08::cases::all();
-    targets = sum, sum_offset, dot, find, find_sizes, filter, accumulators, autovec, fusion, matrix, bandwidth, aa
+            targets = sum, sum_offset, dot, find, find_sizes, find_positions, filter, accumulators, autovec, fusion, matrix, bandwidth, c_kernels, dispatch, ceiling, aa
 );

@@ -36,6 +36,13 @@ pub const NEEDLE: u8 = b'\n';
 /// 1 MiB, each a fresh haystack with its needle in the last byte, starting on a line boundary.
 pub const FIND_SIZES: [usize; 9] = [16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1 << 20];
 
+/// Bytes of the haystack of the needle-position sweep, `find_positions/<version>/at<index>`.
+pub const FIND_POSITIONS_LEN: usize = 1 << 16;
+
+/// Where the needle first occurs in the needle-position sweep: the first byte, inside the
+/// first vector, a few vectors in, a few lines in, and the last byte.
+pub const FIND_POSITIONS: [usize; 6] = [0, 31, 255, 1023, 8191, FIND_POSITIONS_LEN - 1];
+
 /// Elements per filter call (16 KiB in, up to 16 KiB out).
 pub const FILTER_LEN: usize = 4096;
 
@@ -57,6 +64,10 @@ pub const FUSION_KIB: [usize; 2] = [16, 262_144];
 /// Side of the square `u32` matrix of the interchange and tiling experiment: 2,000 (16 MB,
 /// not a power of two, so that the rows of a column do not all fall in the same cache sets).
 pub const MATRIX_SIDE: usize = 2000;
+
+/// Rounds of the multiply-add ceiling, `ceiling/fma/<level>`: each round is
+/// [`crate::ceiling::FMA_CHAINS`] independent vector multiply-adds, a few thousand cycles a call.
+pub const FMA_ITERS: usize = 1024;
 
 /// Seed of every input.
 pub const SEED: u64 = 0x5eed_0008;
@@ -112,6 +123,55 @@ fn kernel(group: &str, function: &str, portable: &[&str]) -> Vec<Case> {
     cases
 }
 
+/// The versions of each kernel in the C experiment (`c/<kernel>/<version>`): the Rust loops
+/// (`rust`, and for the sum `rust_lanes`, `sum_lanes::<32>`), and the same loops compiled from C
+/// in each flavour of [`crate::c::Flavour`] (`c`, `c_avx2`, `c_fastmath`, `c_fastmath_avx2`;
+/// `c_lanes`, `c_lanes_avx2`). Fast-math only changes floating-point code: the byte search and
+/// the filter have no such versions.
+pub const C_VERSIONS: [(&str, &[&str]); 4] = [
+    (
+        "sum_kib16",
+        &[
+            "rust",
+            "c",
+            "c_avx2",
+            "c_fastmath",
+            "c_fastmath_avx2",
+            "rust_lanes",
+            "c_lanes",
+            "rust_lanes_avx2",
+            "c_lanes_avx2",
+        ],
+    ),
+    (
+        "dot_kib32",
+        &["rust", "c", "c_avx2", "c_fastmath", "c_fastmath_avx2"],
+    ),
+    ("find_kib1024", &["rust", "c", "c_avx2"]),
+    ("filter_p50", &["rust", "rust_avx2", "c", "c_avx2"]),
+];
+
+/// The cases of the C experiment ([`C_VERSIONS`]): both harnesses count and time every one;
+/// a version built for AVX2 is timed where the CPU has it.
+fn c_cases() -> Vec<Case> {
+    C_VERSIONS
+        .iter()
+        .flat_map(|(kernel, versions)| {
+            versions.iter().filter_map(move |v| {
+                let case = Case::new("c", kernel, v);
+                if v.ends_with("avx2") {
+                    on_isa(case, Isa::Avx2, true, NO_AVX512)
+                } else if v.starts_with("c") {
+                    // The C kernels are built for x86-64 only.
+                    Some(case.requires("sse2"))
+                } else {
+                    Some(case)
+                }
+            })
+        })
+        .collect()
+}
+
 /// Every case of the chapter on this CPU:
 ///
 /// - `sum/kib16/*`, `dot/kib32/*`, `find/kib1024/*` and `filter/p50/*`: each kernel's portable
@@ -120,10 +180,17 @@ fn kernel(group: &str, function: &str, portable: &[&str]) -> Vec<Case> {
 ///   cache-line boundary, and `find/aligned_kib1024/*`: `memchr` and the two widest searches on
 ///   a haystack that starts on one (wall clock only: where the data starts changes no
 ///   instruction);
+/// - `find_positions/<version>/at<index>`: the same searches on one 64 KiB haystack with its
+///   first needle at `index`;
 /// - `accumulators/<version>/acc<n>`: the sum with `accumulators` independent accumulators;
 /// - `autovec/n4096/*`: the autovectorisation examples;
 /// - `fusion/<way>/kib<size>` and `matrix/n2000/*`: loop fusion, interchange and tiling;
 /// - `bandwidth/<pass>/kib<size>`: the passes over `kib` KiB of the bandwidth figure;
+/// - `c/<kernel>/<version>`: the kernels compiled from C beside the Rust loops ([`C_VERSIONS`]);
+/// - `ceiling/fma/<level>`, `ceiling/read/kib32` and `ceiling/copy/kib16`: the ceilings of the
+///   dot product (multiply-adds and loads) and of the filter (a copy);
+/// - `dispatch/auto_kib16/{hand,multiversion}`: the shaped sum dispatched at run time by hand and by
+///   the `multiversion` crate;
 /// - `isa/detect/{native,valgrind}`: what run-time detection reports on the CPU and under
 ///   callgrind (custom measurements).
 pub fn all() -> Vec<Case> {
@@ -193,6 +260,21 @@ pub fn all() -> Vec<Case> {
             let case = Case::new("find_sizes", version, &case_name("b", n as f64))
                 .param("bytes", n as f64)
                 .wall_only(sizes);
+            if version == "avx2" {
+                case.requires(feature(Isa::Avx2))
+            } else {
+                case
+            }
+        }));
+    }
+    let positions = "a sweep of needle positions for the wall clock; callgrind counts the 1 MiB \
+                     search in find/kib1024";
+    for version in ["std", "memchr", "avx2"] {
+        cases.extend(FIND_POSITIONS.iter().map(|&at| {
+            let case = Case::new("find_positions", version, &case_name("at", at as f64))
+                .param("at", at as f64)
+                .param("bytes", (at + 1) as f64)
+                .wall_only(positions);
             if version == "avx2" {
                 case.requires(feature(Isa::Avx2))
             } else {
@@ -274,6 +356,40 @@ pub fn all() -> Vec<Case> {
                 }),
         );
     }
+    cases.extend(c_cases());
+    // The ceilings of the dot product and the filter.
+    let ceilings = "a ceiling in time: how fast the core multiplies and adds, or copies, when \
+                    nothing else limits it; callgrind counts instructions, not their speed";
+    for (isa, lanes) in [(Isa::Avx2, 8), (Isa::Avx512, 16)] {
+        cases.push(
+            Case::new("ceiling", "fma", isa.name())
+                .param("fmas", (FMA_ITERS * crate::ceiling::FMA_CHAINS) as f64)
+                .param("lanes", lanes as f64)
+                .wall_only(ceilings)
+                .requires(feature(isa)),
+        );
+    }
+    cases.push(
+        Case::new(
+            "ceiling",
+            "read",
+            &case_name("kib", (DOT_FLOATS * 8 / 1024) as f64),
+        )
+        .wall_only(ceilings),
+    );
+    cases.push(
+        Case::new(
+            "ceiling",
+            "copy",
+            &case_name("kib", (FILTER_LEN * 4 / 1024) as f64),
+        )
+        .wall_only(ceilings),
+    );
+    // Run-time dispatch of the shaped sum, by hand and by the `multiversion` crate; under
+    // callgrind both pick AVX2, on the CPU the widest level it runs.
+    cases.extend(
+        ["hand", "multiversion"].map(|way| Case::new("dispatch", &format!("auto_{sum}"), way)),
+    );
     // The A/A control: the auto-vectorised sum in L1 again, at the end of the run.
     let twin = cases
         .iter()

@@ -6,10 +6,12 @@
 //!
 //! - [`isa`]: which instruction sets the CPU has, detected at run time.
 //! - [`sum`], [`dot`], [`find`], [`filter`]: the four kernels, every version of each.
+//! - [`c`]: the same kernels compiled from C, with and without AVX2 and fast-math flags.
 //! - [`accumulators`]: one sum with 1 to 16 independent accumulators.
 //! - [`autovec`]: loops the vectoriser can and cannot handle (reassociation, bounds checks,
 //!   aliasing).
 //! - [`loops`]: loop fusion, interchange and tiling.
+//! - [`ceiling`]: the multiply-add and copy ceilings of the dot product and the filter.
 //! - [`stream`]: a plain read of a buffer with the widest loads, the bandwidth reference.
 //! - [`input`]: the seeded inputs of every experiment, on cache-line boundaries.
 //!
@@ -25,7 +27,9 @@
 
 pub mod accumulators;
 pub mod autovec;
+pub mod c;
 pub mod cases;
+pub mod ceiling;
 pub mod dot;
 pub mod filter;
 pub mod find;

@@ -75,6 +75,38 @@ pub fn sum_auto_avx2(x: &[f32]) -> Option<f32> {
     }
 }
 
+// ANCHOR: dispatch_hand
+/// [`sum_auto`] at the widest level this CPU runs, dispatched by hand: the same source compiled
+/// for AVX-512, for AVX2 and FMA, and for the baseline, and a check of the CPU before every
+/// call (`is_x86_feature_detected!` caches what `cpuid` said, so the check is a load and a
+/// predicted branch).
+pub fn sum_auto_dispatch(x: &[f32]) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use crate::isa::Isa;
+        if Isa::Avx512.available() {
+            // SAFETY: the CPU supports AVX-512 F and BW, checked just above.
+            return unsafe { x86::sum_auto_avx512(x) };
+        }
+        if Isa::Avx2.available() {
+            // SAFETY: the CPU supports AVX2 and FMA, checked just above.
+            return unsafe { x86::sum_auto_avx2(x) };
+        }
+    }
+    sum_auto(x)
+}
+// ANCHOR_END: dispatch_hand
+
+// ANCHOR: dispatch_multiversion
+/// The same three copies of [`sum_lanes`], compiled and dispatched by the `multiversion` crate:
+/// the attribute writes the copies, and a dispatcher that asks the CPU once and keeps the
+/// answer as a function pointer.
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma"))]
+pub fn sum_auto_multiversion(x: &[f32]) -> f32 {
+    sum_lanes::<AUTO_LANES>(x)
+}
+// ANCHOR_END: dispatch_multiversion
+
 /// The intrinsics version for `isa`, with 8 vector accumulators.
 ///
 /// # Panics
@@ -130,6 +162,16 @@ pub mod x86 {
     #[target_feature(enable = "avx2,fma")]
     #[inline(never)]
     pub unsafe fn sum_auto_avx2(x: &[f32]) -> f32 {
+        super::sum_lanes::<{ super::AUTO_LANES }>(x)
+    }
+
+    /// [`super::sum_lanes`] compiled with AVX-512.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512 F and BW.
+    #[target_feature(enable = "avx512f,avx512bw")]
+    #[inline(never)]
+    pub unsafe fn sum_auto_avx512(x: &[f32]) -> f32 {
         super::sum_lanes::<{ super::AUTO_LANES }>(x)
     }
 

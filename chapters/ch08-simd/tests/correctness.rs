@@ -5,6 +5,7 @@ use ch08::accumulators::{self, COUNTS};
 use ch08::autovec::{
     add_raw_disjoint, add_raw_overlapping, add_slices, diff_sum_indexed, diff_sum_sliced, sum_u32,
 };
+use ch08::c::{self, Flavour};
 use ch08::dot::{dot_auto, dot_scalar, dot_simd, dot_std};
 use ch08::filter::{filter_scalar, filter_scalar_avx2, filter_simd};
 use ch08::find::{
@@ -15,7 +16,10 @@ use ch08::loops::{
     col_sums_column_order, col_sums_row_order, col_sums_tiled, moments_fused, moments_two_pass,
 };
 use ch08::stream::{read_best, read_portable};
-use ch08::sum::{sum_auto, sum_auto_avx2, sum_best, sum_scalar, sum_simd, sum_std};
+use ch08::sum::{
+    sum_auto, sum_auto_avx2, sum_auto_dispatch, sum_auto_multiversion, sum_best, sum_scalar,
+    sum_simd, sum_std,
+};
 use proptest::prelude::*;
 
 /// The exact sum, in f64 (every f32 and every partial sum of a few thousand of them in
@@ -56,6 +60,40 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
+    fn the_c_kernels_match_the_rust_ones((v, skip) in floats(), t in any::<u32>(), at in 0usize..700) {
+        let x = view(&v, skip);
+        let (exact, abs) = model_sum(x);
+        let n = x.len();
+        let y: Vec<f32> = x.iter().rev().map(|&f| f * 0.5 - 3.0).collect();
+        let ints: Vec<u32> = x.iter().map(|f| f.to_bits()).collect();
+        let mut hay: Vec<u8> = ints.iter().map(|&i| (i % 255) as u8).collect();
+        if at < hay.len() {
+            hay[at] = 255;
+        }
+        for flavour in Flavour::ALL.into_iter().filter(|f| f.available()) {
+            let name = flavour.name();
+            let sum = c::sum_scalar(flavour, x).unwrap();
+            let lanes = c::sum_lanes(flavour, x).unwrap();
+            let dot = c::dot_scalar(flavour, x, &y).unwrap();
+            if matches!(flavour, Flavour::Base | Flavour::Avx2) {
+                // Without -ffast-math the compiler keeps the source's order, and ISO C mode
+                // does not fuse a multiply and an add: the bits of the Rust loops.
+                prop_assert_eq!(sum.to_bits(), sum_scalar(x).to_bits(), "{}", name);
+                prop_assert_eq!(dot.to_bits(), dot_scalar(x, &y).to_bits(), "{}", name);
+                prop_assert_eq!(lanes.to_bits(), sum_auto(x).to_bits(), "{}", name);
+            }
+            prop_assert!(close(sum, exact, abs, n), "{name}: {sum} vs {exact}");
+            prop_assert!(close(lanes, exact, abs, n), "{name} lanes: {lanes} vs {exact}");
+            let want = hay.iter().position(|&b| b == 255);
+            prop_assert_eq!(c::find_scalar(flavour, &hay, 255).unwrap(), want, "{}", name);
+            let mut out = vec![0; ints.len()];
+            let k = c::filter_scalar(flavour, &ints, t, &mut out).unwrap();
+            let kept: Vec<u32> = ints.iter().copied().filter(|&i| i < t).collect();
+            prop_assert_eq!(&out[..k], &kept[..], "{}", name);
+        }
+    }
+
+    #[test]
     fn every_sum_matches_the_model((v, skip) in floats()) {
         let x = view(&v, skip);
         let (exact, abs) = model_sum(x);
@@ -77,6 +115,10 @@ proptest! {
         for (name, s) in got {
             prop_assert!(close(s, exact, abs, n), "{name}: {s} vs {exact} (n = {n})");
         }
+                // Every dispatch of the shaped sum runs the same additions in the same order as the
+        // baseline copy, whatever the level it picks: the same bits.
+        prop_assert_eq!(sum_auto_dispatch(x).to_bits(), sum_auto(x).to_bits());
+        prop_assert_eq!(sum_auto_multiversion(x).to_bits(), sum_auto(x).to_bits());
         // The scalar loop and the iterator add in the same order: the same value. (Not quite
         // the same bits: `Iterator::sum` starts from -0.0, so an empty sum is -0.0, which
         // compares equal to the loop's 0.0.)
@@ -293,4 +335,76 @@ fn detection_agrees_with_the_compile_time_baseline() {
     if let Some(best) = Isa::best() {
         assert!(best.available());
     }
+}
+
+#[test]
+fn the_multiply_add_ceiling_does_all_its_work() {
+    use ch08::ceiling::{fma_peak, fma_peak_model};
+    for (isa, lanes) in [(Isa::Avx2, 8), (Isa::Avx512, 16)] {
+        if !isa.available() {
+            continue;
+        }
+        for iters in [0, 1, 7, 1024] {
+            let (m, a) = (0.999f32, 0.5f32);
+            assert_eq!(
+                fma_peak(isa, iters, m, a).to_bits(),
+                fma_peak_model(lanes, iters, m, a).to_bits(),
+                "{} over {iters}",
+                isa.name()
+            );
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "no fused multiply-add")]
+fn the_multiply_add_ceiling_has_no_sse2_version() {
+    let _ = ch08::ceiling::fma_peak(Isa::Sse2, 1, 1.0, 1.0);
+}
+
+#[test]
+fn the_copy_ceiling_copies() {
+    let src: Vec<u32> = (0..100).collect();
+    let mut dst = vec![7u32; 120];
+    ch08::ceiling::copy(&src, &mut dst);
+    assert_eq!(&dst[..100], &src[..]);
+    assert!(dst[100..].iter().all(|&d| d == 7));
+}
+
+#[test]
+fn the_needle_position_sweep_finds_its_needle_where_it_put_it() {
+    use ch08::cases::{FIND_POSITIONS, FIND_POSITIONS_LEN, NEEDLE, SEED};
+    for &at in &FIND_POSITIONS {
+        let mut hay = ch08::input::haystack(FIND_POSITIONS_LEN, NEEDLE, SEED);
+        hay[at] = NEEDLE;
+        assert_eq!(find_memchr(&hay, NEEDLE), Some(at));
+        assert_eq!(find_std(&hay, NEEDLE), Some(at));
+        if Isa::Avx2.available() {
+            assert_eq!(find_simd(Isa::Avx2, &hay, NEEDLE), Some(at));
+        }
+    }
+}
+
+#[test]
+fn the_c_flavours_run_where_the_cpu_allows() {
+    // The baseline flavours run on every x86-64 CPU; elsewhere no C kernel is built.
+    assert_eq!(Flavour::Base.available(), cfg!(target_arch = "x86_64"));
+    assert_eq!(Flavour::FastMath.available(), cfg!(target_arch = "x86_64"));
+    assert_eq!(
+        Flavour::Avx2.available(),
+        Isa::Avx2.available() && Flavour::Base.available()
+    );
+    assert!(
+        Flavour::ALL
+            .iter()
+            .all(|f| f.needs_avx2() == f.name().ends_with("avx2"))
+    );
+}
+
+#[test]
+#[should_panic(expected = "must be as long as its input")]
+fn the_c_filter_refuses_a_short_output() {
+    let src = [1u32, 2, 3];
+    let mut out = [0u32; 2];
+    let _ = c::filter_scalar(Flavour::Base, &src, 10, &mut out);
 }

@@ -38,6 +38,8 @@ fn facts() -> Facts {
         perf_event_paranoid: Some(2),
         hardware_counters: Some(false),
         realtime_allowed: Some(false),
+        rt_runtime_us: Some(950_000),
+        rt_period_us: Some(1_000_000),
     }
 }
 
@@ -167,7 +169,7 @@ fn the_setup_box_states_the_facts_only_when_recorded() {
 
     let sentence = "Core clock 3.1 GHz (measured); kernel tick 250 Hz; clock source kvm-clock; \
 THP madvise (defrag madvise); hardware counters: not available (perf_event_paranoid 2); \
-real-time priority (SCHED_FIFO): not allowed. ";
+real-time priority (SCHED_FIFO): not allowed; real-time share 950 ms of every 1.00 s. ";
     let with = setup_box(&with_facts(&base, facts()));
     assert!(with.contains(sentence), "{with}");
     assert_eq!(with.replacen(sentence, "", 1), without);
