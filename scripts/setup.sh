@@ -75,7 +75,8 @@ if $want_browser; then apt_wanted+=("chromium:required"); fi
 # runners), so have it here too for the same verdict.
 if $want_lint; then apt_wanted+=("shellcheck:optional"); fi
 if $want_libs; then
-    apt_wanted+=("libhwloc-dev:required" "libudev-dev:required" "pkg-config:required" "linux-perf:optional")
+    # gcc: chapter 08 compiles its C kernels with the system's C compiler (the cc crate).
+    apt_wanted+=("libhwloc-dev:required" "libudev-dev:required" "pkg-config:required" "gcc:required" "linux-perf:optional")
 fi
 if $want_docs; then apt_wanted+=("pandoc:required" "epubcheck:required" "poppler-utils:required"); fi
 
