@@ -23,7 +23,7 @@ use benchkit::{Case, Mode, criterion};
 use ch03::cases::{CASE, FLAME_HZ, RECORDS, STATIONS, input};
 use ch03::overhead::Source;
 use ch03::workload::{self, PHASE_NAMES, PHASES, RUN};
-use ch03::{callgrind, overhead, perf, sampler};
+use ch03::{callgrind, overhead, perf, perf_record, sampler};
 
 /// The cases of `group/function` that the wall-clock harness measures, in declaration order.
 fn cases(group: &str, function: &str) -> Vec<Case> {
@@ -154,6 +154,46 @@ fn sampled_profile(text: &str, mode: Mode, ir: ([u64; 4], u64)) {
     }
 }
 
+// ANCHOR: perf_profile
+/// Step 2b: the same workload under `perf record -e cpu-clock` at the flame graph's rate, in a
+/// copy of this binary, and each phase's share of its samples. Where perf does not run, the record says so and holds
+/// nothing else.
+fn perf_profile(mode: Mode) {
+    let case = listed("profile", "perf", "cpu_clock");
+    let duration = match mode {
+        Mode::Quick => Duration::from_secs(3),
+        Mode::Full => Duration::from_secs(10),
+    };
+    let hz = u32::try_from(FLAME_HZ).expect("a positive rate");
+    let exe = std::env::current_exe().expect("the bench binary's path");
+    let got = if perf_record::available() {
+        perf_record::record(hz, duration, RUN, &mut std::process::Command::new(exe)).ok()
+    } else {
+        None
+    };
+    let Some(p) = got else {
+        record_case(&case, &[("available", 0.0)]);
+        return;
+    };
+    artifact("workload-perf.folded", &p.folded.to_text());
+    let inside = p.folded.total().max(1) as f64;
+    let mut metrics = vec![
+        ("available".to_string(), 1.0),
+        ("samples".to_string(), p.folded.total() as f64),
+        ("all_samples".to_string(), p.samples as f64),
+        ("samples_per_s".to_string(), p.samples_per_cpu_second()),
+    ];
+    for (name, frame) in PHASE_NAMES.iter().zip(PHASES) {
+        metrics.push((
+            format!("{name}_pct"),
+            100.0 * p.folded.inclusive(frame) as f64 / inside,
+        ));
+    }
+    let refs: Vec<(&str, f64)> = metrics.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+    record_case(&case, &refs);
+}
+// ANCHOR_END: perf_profile
+
 /// Step 3: overhead against frequency, and the rate a 1% budget allows.
 fn overhead_curve(text: &str, mode: Mode) {
     let rounds = match mode {
@@ -174,12 +214,16 @@ fn overhead_curve(text: &str, mode: Mode) {
     for case in cases("overhead", "pprof") {
         let o = overhead::measure(Source::Itimer, hz(&case), rounds, calls, &mut work)
             .expect("start pprof");
+        // The same CPU time again with the timer never paused.
+        let continuous =
+            overhead::continuous(hz(&case), rounds * calls, &mut work).expect("start pprof");
         record_case(
             &case,
             &[
                 ("overhead_pct", o.overhead_pct),
                 ("samples_per_s", o.delivered_hz),
                 ("samples", o.samples as f64),
+                ("continuous_samples_per_s", continuous),
             ],
         );
         points.push(o);
@@ -197,13 +241,28 @@ fn overhead_curve(text: &str, mode: Mode) {
         );
         points.push(o);
     }
+    let mut bare = Vec::new();
+    for case in cases("overhead", "empty") {
+        let o = overhead::measure_empty_handler(hz(&case), rounds, calls, &mut work);
+        record_case(
+            &case,
+            &[
+                ("overhead_pct", o.overhead_pct),
+                ("samples_per_s", o.delivered_hz),
+                ("samples", o.samples as f64),
+            ],
+        );
+        bare.push(o);
+    }
     let cost = overhead::cost_per_sample(&points);
+    let cost_bare = overhead::cost_per_sample(&bare);
     for case in cases("overhead", "budget") {
         let budget_pct = case.get("budget_pct");
         record_case(
             &case,
             &[
                 ("cost_per_sample_ns", cost * 1e9),
+                ("cost_per_signal_ns", cost_bare * 1e9),
                 (
                     "max_hz",
                     overhead::max_rate_within(budget_pct, cost.max(1e-9)),
@@ -287,6 +346,13 @@ fn main() {
         black_box(workload::run(black_box(&text)));
         return;
     }
+    // The copy of this binary that runs under perf record: the workload for as long as asked.
+    let text = input();
+    if perf_record::run_child(|| {
+        black_box(workload::run(black_box(&text)));
+    }) {
+        return;
+    }
     // Not `benchkit::main!`: the profiles follow criterion's benchmarks in the same process.
     benchkit::start(ch03::cases::all());
     let mode = Mode::from_env();
@@ -303,6 +369,7 @@ fn main() {
     } else {
         let ir = callgrind_profile();
         sampled_profile(&text, mode, ir);
+        perf_profile(mode);
         overhead_curve(&text, mode);
         counters(&text, ir.1);
     }

@@ -43,7 +43,8 @@ pub fn input() -> String {
 /// The cases the wall-clock harness measures itself, outside criterion, and records as custom
 /// measurements: the clock's shortfall, the profiler's overhead at each frequency
 /// (`overhead/pprof/hz<hz>` with pprof's own timer, `overhead/hrtimer/hz<hz>` driven by a
-/// high-resolution one), the sampling rate a budget of `budget_pct` percent allows, and which
+/// high-resolution one, `overhead/empty/hz<hz>` the same timer with a handler that does
+/// nothing), the sampling rate a budget of `budget_pct` percent allows, and which
 /// hardware counters open.
 pub fn custom() -> Vec<Case> {
     let overhead = |function: &str, hz: &[i32]| {
@@ -65,6 +66,7 @@ pub fn custom() -> Vec<Case> {
         overhead("pprof", &OVERHEAD_HZ)
             .into_iter()
             .chain(overhead("hrtimer", &DRIVEN_HZ))
+            .chain(overhead("empty", &DRIVEN_HZ))
             .chain(sweep(
                 "overhead",
                 "budget",
@@ -74,6 +76,10 @@ pub fn custom() -> Vec<Case> {
             ))
             .map(|c| c.wall_only(signals)),
     );
+    cases.push(Case::new("profile", "perf", "cpu_clock").wall_only(
+        "custom measurement by the wall harness: perf record's samples of the workload, on the \
+         machine's clock, which callgrind does not have",
+    ));
     cases.push(Case::new("counters", "perf", "workload").wall_only(
         "custom measurement by the wall harness: which perf_event_open counters the machine \
          opens",

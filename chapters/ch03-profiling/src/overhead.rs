@@ -238,6 +238,86 @@ pub fn measure(
 }
 // ANCHOR_END: overhead
 
+// ANCHOR: continuous
+/// The rate `ITIMER_PROF` delivers at `hz` when nothing pauses it: pprof started once, `calls`
+/// calls of `work` timed in CPU time, and the samples it recorded per CPU second. Beside the
+/// rate of [`measure`], whose timer is paused and resumed around every profiled half, this
+/// tells whether the pausing costs samples.
+///
+/// # Errors
+/// When the profiler cannot start.
+pub fn continuous(hz: i32, calls: usize, mut work: impl FnMut()) -> Result<f64, pprof::Error> {
+    let guard = start(hz)?;
+    let t = time_calls(calls, &mut work);
+    let samples = sample_count(&guard)?;
+    drop(guard);
+    Ok(samples as f64 / t.as_secs_f64())
+}
+// ANCHOR_END: continuous
+
+/// Signals the empty handler of [`measure_empty_handler`] has received.
+static EMPTY_HANDLED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+extern "C" fn empty_handler(_: libc::c_int) {
+    EMPTY_HANDLED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+// ANCHOR: empty_handler
+/// The control of [`measure`] with [`Source::Monotonic`]: the same timer and the same signal at
+/// `hz`, the same rounds, but a handler that only counts the signal, with no profiler, no
+/// unwinding and no recording. Its overhead is what delivering a signal costs; what pprof's
+/// samples cost beyond it is the unwinder's and the recording's.
+///
+/// # Panics
+/// When the handler cannot be installed or the timer cannot be created.
+pub fn measure_empty_handler(
+    hz: i32,
+    rounds: usize,
+    calls: usize,
+    mut work: impl FnMut(),
+) -> Overhead {
+    // SAFETY: a zeroed sigaction is valid; the handler and flags are set below, and the
+    // handler only touches an atomic, which is async-signal-safe.
+    let mut action: libc::sigaction = unsafe { std::mem::zeroed() };
+    action.sa_sigaction = empty_handler as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    action.sa_flags = libc::SA_RESTART;
+    // SAFETY: `action` is live for the call; the old action is not kept (see below).
+    let rc = unsafe { libc::sigaction(libc::SIGPROF, &action, std::ptr::null_mut()) };
+    assert_eq!(rc, 0, "sigaction(SIGPROF)");
+    let before = EMPTY_HANDLED.load(std::sync::atomic::Ordering::Relaxed);
+    let (mut handled, mut plain) = (Duration::ZERO, Duration::ZERO);
+    let mut ticker = Ticker::new(Source::Monotonic, hz);
+    for round in 0..rounds {
+        let mut signalled = |work: &mut _| {
+            ticker.resume();
+            let t = time_calls(calls, work);
+            ticker.pause();
+            t
+        };
+        if round % 2 == 0 {
+            plain += time_calls(calls, &mut work);
+            handled += signalled(&mut work);
+        } else {
+            handled += signalled(&mut work);
+            plain += time_calls(calls, &mut work);
+        }
+    }
+    drop(ticker);
+    let signals = EMPTY_HANDLED.load(std::sync::atomic::Ordering::Relaxed) - before;
+    // The timer is gone; ignore a signal still on its way rather than let the default action
+    // end the process. The profiler installs its own handler when it next starts.
+    // SAFETY: SIG_IGN is a valid disposition for SIGPROF.
+    unsafe { libc::signal(libc::SIGPROF, libc::SIG_IGN) };
+    Overhead {
+        requested_hz: hz,
+        overhead_pct: (handled.as_secs_f64() / plain.as_secs_f64() - 1.0) * 100.0,
+        delivered_hz: signals as f64 / handled.as_secs_f64(),
+        samples: signals,
+        rounds,
+    }
+}
+// ANCHOR_END: empty_handler
+
 /// By how much the process CPU clock under-reads `work` while a profiling timer is armed,
 /// against the thread CPU clock, in percent (see [`crate::sampler::cpu_time`]). Each of
 /// `rounds` rounds reads both clocks around one call of `work` with pprof running at `hz`.

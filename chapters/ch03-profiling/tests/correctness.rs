@@ -11,7 +11,7 @@ use ch03::callgrind::{FnCost, cost_of, listing, parse_annotation, thousands};
 use ch03::folded::{Folded, frame_name};
 use ch03::overhead::{Overhead, Source, cost_per_sample, max_rate_within, median};
 use ch03::perf::{self, Event, OpenErrorKind, PerfEventAttr};
-use ch03::workload::{self, Stats};
+use ch03::workload::{self, RUN, Stats};
 use proptest::prelude::*;
 
 /// pprof has one profiler per process, and tests run in parallel threads.
@@ -186,6 +186,27 @@ fn overhead_runs_and_counts_samples() {
         assert!(o.samples > 0, "{source:?}: no sample");
         assert!(o.delivered_hz < 997.0 * 1.5, "{source:?}: {o:?}");
     }
+    // The timer never paused, and the same signals to a handler that does nothing.
+    let continuous = ch03::overhead::continuous(997, 80, || {
+        black_box(workload::run(black_box(&text)));
+    })
+    .unwrap();
+    assert!(continuous > 0.0 && continuous < 997.0 * 1.5, "{continuous}");
+    let empty = ch03::overhead::measure_empty_handler(997, 4, 20, || {
+        black_box(workload::run(black_box(&text)));
+    });
+    assert_eq!(empty.rounds, 4);
+    assert!(empty.overhead_pct.is_finite());
+    assert!(
+        empty.samples > 0,
+        "the empty handler saw no signal: {empty:?}"
+    );
+    // The profiler still works after the control took the signal over.
+    let again = ch03::overhead::measure(Source::Itimer, 997, 4, 20, || {
+        black_box(workload::run(black_box(&text)));
+    })
+    .unwrap();
+    assert!(again.samples > 0, "no sample after the control: {again:?}");
 }
 
 const ANNOTATION: &str = "\
@@ -333,4 +354,61 @@ fn software_events_open_and_count() {
     let text = perf::report(&measured, 1);
     assert_eq!(text.lines().count(), 4);
     assert!(text.contains("task-clock"));
+}
+
+#[test]
+fn perf_scripts_fold_like_pprof_profiles() {
+    use ch03::perf_record::parse_script;
+    let text = "\
+   1003009 
+\t    55d0c1f0aa10 ch03::workload::parse::h0123456789abcdef+0x1c
+\t    55d0c1f0bb20 ch03::workload::run+0x40
+\t    55d0c1f0cc30 main+0x10
+
+   1003009 
+\t    55d0c1f0dd40 ch03::workload::sort+0x8
+\t    55d0c1f0bb20 ch03::workload::run+0x50
+
+   997000 
+\t    7f0000000000 [unknown]
+";
+    let p = parse_script(text, "ch03::workload::run").unwrap();
+    assert_eq!(p.samples, 3);
+    assert_eq!(p.sampled_ns, 1_003_009 * 2 + 997_000);
+    // The third sample is outside the root; the others fold from the root down.
+    assert_eq!(p.folded.total(), 2);
+    assert_eq!(p.folded.inclusive("ch03::workload::parse"), 1);
+    assert_eq!(p.folded.inclusive("ch03::workload::sort"), 1);
+    assert!(parse_script("not a period\n", "x").is_err());
+}
+
+/// The program `perf_record_samples_the_workload_where_perf_runs` runs under perf: this test
+/// binary again, running only this test, which runs the workload when asked to.
+#[test]
+#[ignore = "not a test: the program perf_record_samples_the_workload_where_perf_runs runs under perf"]
+fn perf_child() {
+    let text = workload::generate(5_000, 100, 4);
+    ch03::perf_record::run_child(|| {
+        black_box(workload::run(black_box(&text)));
+    });
+}
+
+#[test]
+fn perf_record_samples_the_workload_where_perf_runs() {
+    if !ch03::perf_record::available() {
+        eprintln!("perf is not installed here: scripts/setup.sh libs installs it");
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let mut child = std::process::Command::new(exe);
+    child.args(["perf_child", "--exact", "--ignored", "--test-threads=1"]);
+    let p = ch03::perf_record::record(997, Duration::from_millis(300), RUN, &mut child)
+        .expect("perf record samples a child process");
+    assert!(p.samples > 0 && p.folded.total() > 0, "{p:?}");
+    assert!(p.folded.total() <= p.samples);
+    let phases: u64 = ch03::workload::PHASES
+        .iter()
+        .map(|f| p.folded.inclusive(f))
+        .sum();
+    assert!(phases > 0, "no sample in a phase: {}", p.folded.to_text());
 }
