@@ -2,11 +2,13 @@
 //! list, `ch01::cases::all`, under the id `instr.rs` gives the same case.
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use benchkit::Budget;
 use benchkit::criterion::{BatchSize, Criterion, SamplingMode};
-use ch01::cases::{SORT_LEN, SORT_SEED};
+use ch01::cases::{SAMPLE_COUNTS, SAMPLE_LAW_BLOCKS, SORT_LEN, SORT_SEED};
 use ch01::layout::Grid;
+use ch01::stats::{block_ci_rel, shuffled};
 use ch01::workload::{SortAlgo, random_u32s, sort_workload};
 
 /// The cases of `group/function` that the wall-clock harness measures, in declaration order.
@@ -66,6 +68,58 @@ fn samples(c: &mut Criterion) {
 }
 // ANCHOR_END: samples
 
+// ANCHOR: sample_law_run
+/// The sample-law experiment: one sequence of timed samples of the sort, each the same time as
+/// a sample of `samples`, then for each count the interval of its blocks in the order measured
+/// and shuffled. Under criterion's `--list`, and in later rounds, it only registers its cases.
+fn sample_law(_: &mut Criterion) {
+    let law = cases("sample_law", "sort");
+    if std::env::args().any(|a| a == "--list") || !benchkit::first_round() {
+        for case in &law {
+            let _ = benchkit::id(case);
+        }
+        return;
+    }
+    let input = random_u32s(SORT_LEN, SORT_SEED);
+    let per_sample = benchkit::Mode::from_env().time_per_sample();
+    let mut buf = input.clone();
+    let mut one_sort = || {
+        buf.copy_from_slice(&input);
+        let t = Instant::now();
+        black_box(sort_workload(black_box(&mut buf), SortAlgo::Unstable));
+        t.elapsed()
+    };
+    // Sorts per sample, from a short calibration.
+    let probe = (0..50).map(|_| one_sort()).sum::<Duration>() / 50;
+    let iters = (per_sample.as_secs_f64() / probe.as_secs_f64().max(1e-9)).ceil() as u32;
+    let total = SAMPLE_COUNTS[SAMPLE_COUNTS.len() - 1] * SAMPLE_LAW_BLOCKS;
+    let xs: Vec<f64> = (0..total)
+        .map(|_| {
+            let t: Duration = (0..iters).map(|_| one_sort()).sum();
+            t.as_secs_f64() * 1e9 / f64::from(iters)
+        })
+        .collect();
+    let mixed = shuffled(&xs, SORT_SEED);
+    let resamples = benchkit::Mode::from_env().resamples();
+    let rel = |v: &[f64], n: usize| 100.0 * block_ci_rel(v, n, resamples, SORT_SEED);
+    let base = SAMPLE_COUNTS[0];
+    for case in &law {
+        let n = case.usize("samples");
+        let _ = benchkit::id(case);
+        benchkit::custom::record(
+            &case.id.to_string(),
+            &[
+                ("measured_ci_rel_pct", rel(&xs, n)),
+                ("shuffled_ci_rel_pct", rel(&mixed, n)),
+                // What the square-root law predicts for the width, relative to the smallest count.
+                ("predicted_vs_first", (base as f64 / n as f64).sqrt()),
+                ("blocks", (total / n) as f64),
+            ],
+        );
+    }
+}
+// ANCHOR_END: sample_law_run
+
 fn compare(c: &mut Criterion) {
     let input = random_u32s(SORT_LEN, SORT_SEED);
     let mut g = c.benchmark_group("compare");
@@ -86,4 +140,4 @@ fn layout(c: &mut Criterion) {
     g.finish();
 }
 
-benchkit::main!(cases = ch01::cases::all(); targets = spread, samples, compare, layout);
+benchkit::main!(cases = ch01::cases::all(); targets = spread, samples, sample_law, compare, layout);

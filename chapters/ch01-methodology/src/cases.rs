@@ -15,6 +15,10 @@ pub const SORT_SEED: u64 = 0x5eed_0001;
 /// Criterion sample counts for the sample-count experiment.
 pub const SAMPLE_COUNTS: [usize; 5] = [10, 20, 40, 80, 160];
 
+/// Blocks of the largest sample count in the sequence of the sample-law experiment: 640
+/// samples, so that even the largest count is averaged over several blocks.
+pub const SAMPLE_LAW_BLOCKS: usize = 4;
+
 /// Row pitches of the layout experiment's grid, in bytes: the distance from the start of one
 /// row to the start of the next. Each row holds one 64-byte line of values; the rest is padding.
 pub const PITCHES: [usize; 11] = [64, 68, 128, 256, 512, 1024, 1088, 2048, 2112, 4096, 4160];
@@ -29,6 +33,9 @@ pub const CALLGRIND_RUNS: usize = 5;
 ///   (instruction counts only);
 /// - `samples/sort/n<count>`: the sort measured with `samples` criterion samples (wall clock
 ///   only);
+/// - `sample_law/sort/n<count>`: one sequence of [`SAMPLE_LAW_BLOCKS`] × the largest count of
+///   timed samples, and the median's interval over its blocks of `samples`, in the order
+///   measured and shuffled (wall clock only, a custom measurement);
 /// - `compare/sort/<algo>`: the stable and the unstable sort, one case per [`SortAlgo`];
 /// - `layout/column_sums/pitch<bytes>`: the column sums over a grid of row pitch `pitch`, one
 ///   case per [`PITCHES`].
@@ -63,6 +70,22 @@ pub fn all() -> Vec<Case> {
         .map(|c| {
             c.wall_only(
                 "criterion's sample count varies; callgrind counts one run whatever the count",
+            )
+        }),
+    );
+    cases.extend(
+        sweep(
+            "sample_law",
+            "sort",
+            "n",
+            "samples",
+            SAMPLE_COUNTS.map(|n| n as f64),
+        )
+        .into_iter()
+        .map(|c| {
+            c.wall_only(
+                "custom measurement by the wall harness: one long sequence of timed samples, cut \
+                 into blocks as measured and as shuffled; callgrind has no time to sample",
             )
         }),
     );

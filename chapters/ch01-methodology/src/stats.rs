@@ -100,6 +100,45 @@ pub fn bootstrap_median_ci(xs: &[f64], resamples: usize, level: f64, seed: u64) 
 }
 // ANCHOR_END: bootstrap
 
+// ANCHOR: sample_law
+/// The mean relative half-width of the median's bootstrap interval over the consecutive blocks
+/// of `n` samples of `xs` (the remainder that does not fill a block is left out): what one
+/// benchmark of `n` samples, taken at some moment of the run, would report on average.
+///
+/// # Panics
+/// When `xs` holds fewer than `n` samples, or `n` is zero.
+pub fn block_ci_rel(xs: &[f64], n: usize, resamples: usize, seed: u64) -> f64 {
+    assert!(
+        n > 0 && xs.len() >= n,
+        "{} samples hold no block of {n}",
+        xs.len()
+    );
+    let blocks: Vec<&[f64]> = xs.chunks_exact(n).collect();
+    let total: f64 = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let ci = bootstrap_median_ci(b, resamples, 0.95, seed.wrapping_add(i as u64));
+            ci.half_width() / median(b)
+        })
+        .sum();
+    total / blocks.len() as f64
+}
+
+/// `xs` in a random order (Fisher–Yates, seeded): the same values, with whatever made
+/// neighbouring samples alike taken out, so that its blocks are independent draws from the
+/// run's own distribution.
+pub fn shuffled(xs: &[f64], seed: u64) -> Vec<f64> {
+    let mut v = xs.to_vec();
+    let mut rng = Rng::new(seed);
+    for i in (1..v.len()).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        v.swap(i, j);
+    }
+    v
+}
+// ANCHOR_END: sample_law
+
 // ANCHOR: compare
 /// Ratio of medians `new / old` with a bootstrap interval: resample both sets independently and
 /// collect the ratio of their medians. An interval that excludes 1.0 is a difference the data

@@ -177,3 +177,42 @@ fn the_amdahl_question_has_the_answer_the_page_gives() {
     assert!(amdahl(0.2, 10.0) < bound);
     assert!((bound - 1.25).abs() < 1e-12);
 }
+
+#[test]
+fn the_square_root_law_holds_for_independent_samples_and_fails_for_a_drift() {
+    use ch01::stats::{block_ci_rel, shuffled};
+    // 640 independent draws: a uniform spread of ±10% around 100, from a seeded generator.
+    let mut rng = inputs::Rng::new(7);
+    let iid: Vec<f64> = (0..640)
+        .map(|_| 90.0 + 20.0 * rng.below(1_000_000) as f64 / 1e6)
+        .collect();
+    let ratio = |xs: &[f64]| block_ci_rel(xs, 160, 500, 1) / block_ci_rel(xs, 10, 500, 1);
+    // Sixteen times the samples: a quarter of the width, give or take the bootstrap's noise.
+    let r = ratio(&iid);
+    assert!((0.15..0.4).contains(&r), "independent samples: {r}");
+    // A machine that changes speed at random moments of the run: runs of 120 samples at one of
+    // two speeds, 10% apart, with the same small noise. A block of 10 mostly sits inside one run,
+    // a block of 160 straddles a change, and its interval no longer narrows as the law says.
+    let mut level = 100.0;
+    let drift: Vec<f64> = (0..640)
+        .map(|i| {
+            if i % 120 == 0 {
+                level = if rng.below(2) == 0 { 100.0 } else { 110.0 };
+            }
+            level + rng.below(1_000) as f64 / 1e3
+        })
+        .collect();
+    let measured = ratio(&drift);
+    let mixed = ratio(&shuffled(&drift, 3));
+    assert!(measured > 0.5, "drifting samples in order: {measured}");
+    assert!((0.1..0.45).contains(&mixed), "the same samples shuffled: {mixed}");
+}
+
+#[test]
+fn a_shuffle_is_a_permutation() {
+    let xs: Vec<f64> = (0..100).map(f64::from).collect();
+    let mut s = ch01::stats::shuffled(&xs, 9);
+    assert_ne!(s, xs);
+    s.sort_by(f64::total_cmp);
+    assert_eq!(s, xs);
+}
