@@ -120,6 +120,65 @@ fn sample_law(_: &mut Criterion) {
 }
 // ANCHOR_END: sample_law_run
 
+// ANCHOR: hidden_run
+/// The hidden-variable experiment: the sort in child processes of this binary that differ only
+/// in the size of their environment (randomisation off), in nothing (randomisation off again),
+/// or in their random addresses (randomisation on); the three kinds interleaved, so that the
+/// machine's drift falls on all of them.
+fn hidden_variable(_: &mut Criterion) {
+    let all = ch01::cases::all();
+    let kind = |f: &str| -> Vec<&benchkit::Case> {
+        all.iter()
+            .filter(|c| c.id.group == "hidden" && c.id.function == f)
+            .collect()
+    };
+    let (env, repeat, aslr) = (kind("env"), kind("repeat"), kind("aslr"));
+    if std::env::args().any(|a| a == "--list") || !benchkit::first_round() {
+        for case in env.iter().chain(&repeat).chain(&aslr) {
+            let _ = benchkit::id(case);
+        }
+        return;
+    }
+    let samples = match benchkit::Mode::from_env() {
+        benchkit::Mode::Quick => 10,
+        benchkit::Mode::Full => 20,
+    };
+    let exe = std::env::current_exe().expect("the bench binary's path");
+    let base_env = ch01::hidden::env_bytes(
+        std::env::vars()
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    let measure = |case: &benchkit::Case, pad: usize, randomised: bool| {
+        let _ = benchkit::id(case);
+        let mut cmd = std::process::Command::new(&exe);
+        let metrics = match ch01::hidden::spawn(&mut cmd, samples, pad, randomised) {
+            Ok(r) => vec![
+                ("median_ns", r.median_ns),
+                ("stack_offset", r.stack_offset as f64),
+                ("heap_offset", r.heap_offset as f64),
+                ("env_bytes", (base_env + pad) as f64),
+                ("measured", 1.0),
+            ],
+            // A machine that refuses personality(ADDR_NO_RANDOMIZE) (a container's seccomp
+            // policy, say) records that it could not.
+            Err(_) => vec![("measured", 0.0)],
+        };
+        benchkit::custom::record(&case.id.to_string(), &metrics);
+    };
+    for (i, case) in env.iter().enumerate() {
+        measure(case, case.usize("pad_bytes"), false);
+        if let Some(r) = repeat.get(i) {
+            measure(r, 0, false);
+        }
+        if let Some(a) = aslr.get(i) {
+            measure(a, 0, true);
+        }
+    }
+}
+// ANCHOR_END: hidden_run
+
 fn compare(c: &mut Criterion) {
     let input = random_u32s(SORT_LEN, SORT_SEED);
     let mut g = c.benchmark_group("compare");
@@ -140,4 +199,24 @@ fn layout(c: &mut Criterion) {
     g.finish();
 }
 
-benchkit::main!(cases = ch01::cases::all(); targets = spread, samples, sample_law, compare, layout);
+fn main() {
+    // A child of the hidden-variable experiment times the sort, reports and exits.
+    if ch01::hidden::run_child(
+        SORT_LEN,
+        SORT_SEED,
+        benchkit::Mode::from_env().time_per_sample(),
+    ) {
+        return;
+    }
+    // Not `benchkit::main!`, because of the child above; the same steps.
+    benchkit::start(ch01::cases::all());
+    let mut c = benchkit::config();
+    spread(&mut c);
+    samples(&mut c);
+    sample_law(&mut c);
+    hidden_variable(&mut c);
+    compare(&mut c);
+    layout(&mut c);
+    c.final_summary();
+    benchkit::finish();
+}

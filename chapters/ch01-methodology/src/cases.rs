@@ -15,6 +15,22 @@ pub const SORT_SEED: u64 = 0x5eed_0001;
 /// Criterion sample counts for the sample-count experiment.
 pub const SAMPLE_COUNTS: [usize; 5] = [10, 20, 40, 80, 160];
 
+/// Bytes the hidden-variable experiment adds to a child's environment: every 128 from none to
+/// a page.
+pub const ENV_PADS: [usize; 33] = {
+    let mut p = [0; 33];
+    let mut i = 0;
+    while i < 33 {
+        p[i] = i * 128;
+        i += 1;
+    }
+    p
+};
+
+/// Children of the hidden-variable experiment started with nothing changed, with and without
+/// address-space randomisation: the controls of the environment sweep.
+pub const HIDDEN_REPEATS: usize = 8;
+
 /// Blocks of the largest sample count in the sequence of the sample-law experiment: 640
 /// samples, so that even the largest count is averaged over several blocks.
 pub const SAMPLE_LAW_BLOCKS: usize = 4;
@@ -36,6 +52,10 @@ pub const CALLGRIND_RUNS: usize = 5;
 /// - `sample_law/sort/n<count>`: one sequence of [`SAMPLE_LAW_BLOCKS`] × the largest count of
 ///   timed samples, and the median's interval over its blocks of `samples`, in the order
 ///   measured and shuffled (wall clock only, a custom measurement);
+/// - `hidden/env/pad<bytes>`, `hidden/repeat/run<k>` and `hidden/aslr/run<k>`: the sort in a
+///   child process whose environment is `pad` bytes longer, with address-space randomisation
+///   off; the same child started again with nothing changed; and with randomisation on
+///   (custom measurements, [`crate::hidden`]);
 /// - `compare/sort/<algo>`: the stable and the unstable sort, one case per [`SortAlgo`];
 /// - `layout/column_sums/pitch<bytes>`: the column sums over a grid of row pitch `pitch`, one
 ///   case per [`PITCHES`].
@@ -88,6 +108,34 @@ pub fn all() -> Vec<Case> {
                  into blocks as measured and as shuffled; callgrind has no time to sample",
             )
         }),
+    );
+    let hidden = "custom measurement by the wall harness: the sort timed in child processes that \
+                  differ only in their environment or their addresses; callgrind counts \
+                  instructions, which neither changes";
+    cases.extend(
+        sweep(
+            "hidden",
+            "env",
+            "pad",
+            "pad_bytes",
+            ENV_PADS.map(|p| p as f64),
+        )
+        .into_iter()
+        .chain(sweep(
+            "hidden",
+            "repeat",
+            "run",
+            "run",
+            (1..=HIDDEN_REPEATS).map(|r| r as f64),
+        ))
+        .chain(sweep(
+            "hidden",
+            "aslr",
+            "run",
+            "run",
+            (1..=HIDDEN_REPEATS).map(|r| r as f64),
+        ))
+        .map(|c| c.wall_only(hidden)),
     );
     cases.extend(
         SortAlgo::ALL

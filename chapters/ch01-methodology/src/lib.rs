@@ -6,6 +6,8 @@
 //!   functions under measurement.
 //! - [`layout`]: one kernel run over data whose layout changes while the code and the values
 //!   stay the same.
+//! - [`hidden`]: the same binary started again with a different environment size, or with
+//!   address-space randomisation, and nothing else changed.
 //! - [`stats`]: the statistics the chapter explains (median, spread, bootstrap confidence
 //!   intervals, comparing two versions, Amdahl's law), written out so that they can be read.
 //!
@@ -13,6 +15,7 @@
 //! an instruction count with the same id always describe the same work.
 
 pub mod cases;
+pub mod hidden;
 pub mod layout;
 pub mod stats;
 pub mod workload;

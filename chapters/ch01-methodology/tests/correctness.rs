@@ -205,7 +205,10 @@ fn the_square_root_law_holds_for_independent_samples_and_fails_for_a_drift() {
     let measured = ratio(&drift);
     let mixed = ratio(&shuffled(&drift, 3));
     assert!(measured > 0.5, "drifting samples in order: {measured}");
-    assert!((0.1..0.45).contains(&mixed), "the same samples shuffled: {mixed}");
+    assert!(
+        (0.1..0.45).contains(&mixed),
+        "the same samples shuffled: {mixed}"
+    );
 }
 
 #[test]
@@ -215,4 +218,57 @@ fn a_shuffle_is_a_permutation() {
     assert_ne!(s, xs);
     s.sort_by(f64::total_cmp);
     assert_eq!(s, xs);
+}
+
+/// The child the hidden-variable tests start: this test binary again, running only this.
+#[test]
+#[ignore = "not a test: the program the hidden-variable test starts as its child"]
+fn hidden_child() {
+    ch01::hidden::run_child(256, 1, std::time::Duration::from_millis(2));
+}
+
+fn hidden_child_command() -> std::process::Command {
+    let mut c = std::process::Command::new(std::env::current_exe().unwrap());
+    c.args([
+        "hidden_child",
+        "--exact",
+        "--ignored",
+        "--test-threads=1",
+        "--nocapture",
+    ]);
+    c
+}
+
+#[test]
+fn the_environment_moves_the_stack_and_nothing_else_when_aslr_is_off() {
+    use ch01::hidden::spawn;
+    let Ok(a) = spawn(&mut hidden_child_command(), 3, 0, false) else {
+        eprintln!("personality(ADDR_NO_RANDOMIZE) is refused here (a container's policy?)");
+        return;
+    };
+    let again = spawn(&mut hidden_child_command(), 3, 0, false).unwrap();
+    let padded = spawn(&mut hidden_child_command(), 3, 128, false).unwrap();
+    assert!(a.median_ns > 0.0);
+    // Without randomisation the same command runs at the same addresses...
+    assert_eq!(a.stack_offset, again.stack_offset);
+    assert_eq!(a.heap_offset, again.heap_offset);
+    // ...and 128 more bytes of environment move the stack down by exactly 128.
+    assert_eq!((a.stack_offset + 4096 - padded.stack_offset) % 4096, 128);
+    assert_eq!(a.heap_offset, padded.heap_offset);
+}
+
+#[test]
+fn hidden_reports_read_back_and_environments_are_counted() {
+    use ch01::hidden::{Report, env_bytes};
+    let r = Report {
+        median_ns: 1234.5,
+        stack_offset: 17,
+        heap_offset: 4095,
+    };
+    assert_eq!(Report::parse(&r.to_line()), Some(r));
+    assert_eq!(Report::parse("hidden 1 2"), None);
+    assert_eq!(Report::parse("hidden 1 2 3 4"), None);
+    assert_eq!(Report::parse("other 1 2 3"), None);
+    // "A=bc\0" and "D=\0".
+    assert_eq!(env_bytes([("A", "bc"), ("D", "")]), 5 + 3);
 }
