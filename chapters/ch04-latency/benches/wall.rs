@@ -59,6 +59,10 @@ fn load(_: &mut Criterion) {
             let clients = run.case.usize("clients");
             point(run, Loop::Closed { clients })
         })
+        .implementation("closed_many", |run: &Run<'_>| {
+            let clients = run.case.usize("clients");
+            point(run, Loop::Closed { clients })
+        })
         .run();
     let batching = |run: &Run<'_>| {
         let secs = tradeoff_secs(mode) * run.share();

@@ -17,6 +17,11 @@ pub const CAPACITY_CLIENTS: usize = 16;
 pub const UTILISATIONS: [u32; 10] = [10, 20, 30, 40, 50, 60, 70, 80, 90, 95];
 /// Clients of the closed-loop generator compared with the open loop.
 pub const CO_CLIENTS: usize = 1;
+/// Clients of the second closed loop: enough to keep up with the schedule at every load, as a
+/// constant-rate tool such as `wrk2` needs connections.
+pub const CO_MANY_CLIENTS: usize = 16;
+/// Batches of each load point's requests, for the batch-means interval of its tail.
+pub const TAIL_BATCHES: usize = 10;
 // ANCHOR_END: params
 /// Seed of every schedule.
 pub const SEED: u64 = 0x004c_4154_454e_4359;
@@ -101,7 +106,8 @@ const LOAD_WALL_ONLY: &str = "a server and its load generator on the loopback in
 ///   back (parameter `clients`);
 /// - `load/open/u<pct>` and `load/closed/u<pct>`: one load point per utilisation of
 ///   [`UTILISATIONS`] (parameter `util`, percent of the measured capacity), in an open loop
-///   and in a closed loop of [`CO_CLIENTS`] clients (parameter `clients`);
+///   and in a closed loop of [`CO_CLIENTS`] clients (parameter `clients`), and
+///   `load/closed_many/u<pct>` in a closed loop of [`CO_MANY_CLIENTS`];
 /// - `tradeoff/one_at_a_time/n<clients>` and `tradeoff/batched/n<clients>`: the batching
 ///   experiment, one point per number of clients of [`TRADEOFF_CLIENTS`] (parameters `clients`
 ///   and `batch_max`, the largest batch the server takes: 1 and [`BATCH_MAX`]);
@@ -123,14 +129,19 @@ pub fn all() -> Vec<Case> {
             .wall_only(LOAD_WALL_ONLY),
     ];
     let utils = UTILISATIONS.map(f64::from);
-    for (open, closed) in sweep("load", "open", "u", "util", utils)
+    for ((open, closed), many) in sweep("load", "open", "u", "util", utils)
         .into_iter()
         .zip(sweep("load", "closed", "u", "util", utils))
+        .zip(sweep("load", "closed_many", "u", "util", utils))
     {
         cases.push(open.wall_only(LOAD_WALL_ONLY));
         cases.push(
             closed
                 .param("clients", count(CO_CLIENTS))
+                .wall_only(LOAD_WALL_ONLY),
+        );
+        cases.push(
+            many.param("clients", count(CO_MANY_CLIENTS))
                 .wall_only(LOAD_WALL_ONLY),
         );
     }

@@ -12,11 +12,11 @@ use benchkit::runner::Sample;
 use benchkit::runner::load::{Latencies, Loop, Trace};
 use bookproto::Record;
 
-use crate::cases::{BATCH_COST, ITEM_NS, SERVICE_MEAN_NS};
+use crate::cases::{BATCH_COST, ITEM_NS, SERVICE_MEAN_NS, TAIL_BATCHES};
 use crate::client::{Workload, run};
 use crate::server::Stats;
 use crate::server::{Server, ServerConfig};
-use crate::stats::{little, mm1_mean, mm1_quantile, pk_mean};
+use crate::stats::{batch_quantile, little, mm1_mean, mm1_quantile, pk_mean};
 
 /// How long a run may take: twice its schedule and five seconds more, then it fails.
 fn limit(schedule_secs: f64) -> Duration {
@@ -208,6 +208,11 @@ pub fn load_point(
     let sent_rps = trace.sent_per_s();
     let rho = sent_rps / cap.rps;
     let law = little(&trace);
+    // The tail's interval by batch means, from the latencies timed from the intended send.
+    let from_intended: Vec<u64> = (0..trace.received_ns.len())
+        .map(|i| trace.received_ns[i].saturating_sub(trace.intended_ns[i]))
+        .collect();
+    let batches = TAIL_BATCHES.min(from_intended.len()).max(1);
     // The model again, from what the server measured of itself: its mean service time without
     // stalls, and the utilisation that service time gives at the rate sent.
     let s_server = server.mean_service_ns();
@@ -241,6 +246,18 @@ pub fn load_point(
             trace.send_lag().value_at_quantile(0.99) as f64,
         )
         .flag("realtime", realtime);
+    if !from_intended.is_empty() {
+        for (name, q) in [("p99", 0.99), ("p999", 0.999)] {
+            let b = batch_quantile(&from_intended, batches, q);
+            s.metric(&format!("{name}_batch_mean_ns"), b.mean)
+                .metric(&format!("{name}_batch_se_ns"), b.se)
+                .metric(&format!("{name}_batch_min_ns"), b.min)
+                .metric(&format!("{name}_batch_max_ns"), b.max);
+        }
+    }
+    // How many requests a tail percentile rests on: a p999 of n requests is the largest of
+    // about n / 1000.
+    s.metric("requests", from_intended.len() as f64);
     server.record(&mut s);
     Ok(s)
 }

@@ -103,6 +103,56 @@ pub fn inflight_at(sent_ns: &[u64], received_ns: &[u64], times: &[u64]) -> Vec<u
         .collect()
 }
 
+// ANCHOR: batch_means
+/// The `q` quantile of each of `batches` consecutive batches of `values` (in the order the
+/// requests were sent; a remainder that does not fill a batch is left out), and the standard
+/// error of their mean: the batch-means estimate of how far a quantile of one run would move
+/// in another, which allows for the correlation of neighbouring requests that a bootstrap of
+/// single requests would ignore.
+///
+/// # Panics
+/// When there are fewer values than batches, or no batch.
+pub fn batch_quantile(values: &[u64], batches: usize, q: f64) -> BatchQuantile {
+    assert!(
+        batches > 0 && values.len() >= batches,
+        "{} values in {batches} batches",
+        values.len()
+    );
+    let per = values.len() / batches;
+    let each: Vec<f64> = values
+        .chunks_exact(per)
+        .take(batches)
+        .map(|b| {
+            let mut s = b.to_vec();
+            s.sort_unstable();
+            sorted_quantile(&s, q) as f64
+        })
+        .collect();
+    let n = each.len() as f64;
+    let mean = each.iter().sum::<f64>() / n;
+    let var = each.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0).max(1.0);
+    BatchQuantile {
+        mean,
+        se: (var / n).sqrt(),
+        min: each.iter().copied().fold(f64::INFINITY, f64::min),
+        max: each.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    }
+}
+
+/// What [`batch_quantile`] found.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BatchQuantile {
+    /// The mean of the batches' quantiles.
+    pub mean: f64,
+    /// Its standard error.
+    pub se: f64,
+    /// The smallest batch's quantile.
+    pub min: f64,
+    /// The largest batch's quantile.
+    pub max: f64,
+}
+// ANCHOR_END: batch_means
+
 // ANCHOR: mm1
 /// M/M/1: mean time in the system of a single FIFO server with Poisson arrivals and
 /// exponential service of mean `s` at utilisation `rho` (< 1).

@@ -538,6 +538,23 @@ fn the_service_variability_of_the_server_counters() {
 }
 
 #[test]
+fn batch_means_of_a_tail() {
+    use ch04::stats::batch_quantile;
+    // Ten batches of 100: batch k holds 1..=100 plus 1000 k, so its p99 is 99 + 1000 k.
+    let v: Vec<u64> = (0..10u64)
+        .flat_map(|k| (1..=100).map(move |i| i + 1000 * k))
+        .collect();
+    let b = batch_quantile(&v, 10, 0.99);
+    assert_eq!((b.min, b.max), (99.0, 9099.0));
+    assert!((b.mean - 4599.0).abs() < 1e-9);
+    // The standard deviation of 0, 1000, ..., 9000 is 3027.65; over the square root of 10.
+    assert!((b.se - 957.43).abs() < 0.01, "{}", b.se);
+    // Equal batches: no spread.
+    let flat = batch_quantile(&[5; 40], 4, 0.5);
+    assert_eq!((flat.mean, flat.se), (5.0, 0.0));
+}
+
+#[test]
 fn the_mm1_formulas() {
     // Pollaczek–Khinchine: exponential service is M/M/1, constant service waits half as long.
     assert!((pk_mean(1.0, 0.5, 1.0) - mm1_mean(1.0, 0.5)).abs() < 1e-12);
@@ -611,6 +628,7 @@ fn the_case_list_keeps_the_ids_of_the_reference_results() {
     for u in [10, 20, 30, 40, 50, 60, 70, 80, 90, 95] {
         expect.push(format!("load/open/u{u}"));
         expect.push(format!("load/closed/u{u}"));
+        expect.push(format!("load/closed_many/u{u}"));
     }
     for server in ["one_at_a_time", "batched"] {
         for n in [1, 2, 4, 8, 16, 32, 64] {
@@ -646,6 +664,10 @@ fn the_case_list_keeps_the_ids_of_the_reference_results() {
         .get(&bookproto::Id::new("load", "closed", "u50"))
         .unwrap();
     assert_eq!((u50.get("util"), u50.usize("clients")), (50.0, 1));
+    let many = manifest
+        .get(&bookproto::Id::new("load", "closed_many", "u50"))
+        .unwrap();
+    assert_eq!(many.usize("clients"), 16);
     let batched = manifest
         .get(&bookproto::Id::new("tradeoff", "batched", "n16"))
         .unwrap();
@@ -674,6 +696,10 @@ fn short_runs_record_every_metric_the_chapter_declares() {
             "mm1s_mean_ns",
             "mm1s_p99_ns",
             "pk_mean_ns",
+            "p99_batch_mean_ns",
+            "p99_batch_se_ns",
+            "p999_batch_max_ns",
+            "requests",
         ]) {
             let v = r.metrics.get(*name).copied();
             assert!(
