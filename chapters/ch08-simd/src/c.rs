@@ -48,7 +48,7 @@ impl Flavour {
     /// Whether this machine can run the flavour: it was compiled (x86-64 only), and the CPU
     /// has what it needs.
     pub fn available(self) -> bool {
-                // The AVX2 level of the chapter's intrinsics needs the same two features.
+        // The AVX2 level of the chapter's intrinsics needs the same two features.
         cfg!(target_arch = "x86_64") && (!self.needs_avx2() || crate::isa::Isa::Avx2.available())
     }
 }
