@@ -58,6 +58,8 @@ pub struct ServerSide {
     pub stalled_ns: u64,
     /// The longest, ns.
     pub max_stall_ns: u64,
+    /// The mean of the server's own samples of the requests it holds (`None` without samples).
+    pub held_mean: Option<f64>,
 }
 
 impl ServerSide {
@@ -74,6 +76,10 @@ impl ServerSide {
             stalls: get(&stats.stalls),
             stalled_ns: get(&stats.stalled_ns),
             max_stall_ns: get(&stats.max_stall_ns),
+            held_mean: match get(&stats.held_samples) {
+                0 => None,
+                n => Some(get(&stats.held_sum_milli) as f64 / 1000.0 / n as f64),
+            },
         }
     }
 
@@ -121,12 +127,12 @@ pub fn against_server(config: ServerConfig, workload: &Workload, mode: Loop) -> 
         mode,
         limit(workload.arrivals.span_secs()),
     );
-    let stats = server.stats();
+    // After the shutdown, every connection's counts are in (its sampler publishes at the end).
+    let stats = server.shutdown();
     let requests = stats.requests.load(Ordering::Relaxed) as f64;
     let batches = stats.batches.load(Ordering::Relaxed).max(1) as f64;
     let server_rt = stats.normal_priority.load(Ordering::Relaxed) == 0;
-    let side = ServerSide::of(stats);
-    server.shutdown();
+    let side = ServerSide::of(&stats);
     let trace = trace?;
     Ok(Served {
         realtime: trace.setup_applied && server_rt,
@@ -208,6 +214,9 @@ pub fn load_point(
     let sent_rps = trace.sent_per_s();
     let rho = sent_rps / cap.rps;
     let law = little(&trace);
+    // L again, from the server's side: its own samples of the requests it holds, which use none
+    // of the generator's timestamps. What it leaves out is the answers on their way back.
+    let l_server = server.held_mean;
     // The tail's interval by batch means, from the latencies timed from the intended send.
     let from_intended: Vec<u64> = (0..trace.received_ns.len())
         .map(|i| trace.received_ns[i].saturating_sub(trace.intended_ns[i]))
@@ -254,6 +263,11 @@ pub fn load_point(
                 .metric(&format!("{name}_batch_min_ns"), b.min)
                 .metric(&format!("{name}_batch_max_ns"), b.max);
         }
+    }
+    if let Some(l) = l_server {
+        s.metric("little_server_l", l)
+            .metric("little_server_vs_generator", l / law.l)
+            .metric("little_server_vs_lambda_w", l / (law.lambda * law.w));
     }
     // How many requests a tail percentile rests on: a p999 of n requests is the largest of
     // about n / 1000.

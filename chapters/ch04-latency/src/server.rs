@@ -76,6 +76,11 @@ pub struct Stats {
     pub first_batch_ns: AtomicU64,
     /// Nanoseconds from the server's start to the end of its last batch.
     pub last_batch_ns: AtomicU64,
+    /// Samples of the server's own count of requests it holds (see `sample_held`), published
+    /// when a connection ends.
+    pub held_samples: AtomicU64,
+    /// The sum of those counts, in thousandths of a request.
+    pub held_sum_milli: AtomicU64,
 }
 
 impl Stats {
@@ -137,9 +142,11 @@ impl Server {
         &self.stats
     }
 
-    /// Stops accepting, stops every connection thread and waits for all of them.
-    pub fn shutdown(mut self) {
+    /// Stops accepting, stops every connection thread and waits for all of them; returns the
+    /// counters, complete (a connection's sampler publishes its counts when it ends).
+    pub fn shutdown(mut self) -> Arc<Stats> {
         self.stop_and_join();
+        Arc::clone(&self.stats)
     }
 
     fn stop_and_join(&mut self) {
@@ -240,7 +247,20 @@ pub fn spin_on(mut now: impl FnMut() -> Instant, deadline: Instant, stall: Durat
 }
 // ANCHOR_END: spin
 
-// ANCHOR: serve
+/// How often the server's own sampler counts the requests it holds.
+pub const SAMPLE_EVERY: Duration = Duration::from_millis(1);
+
+/// What a connection's thread publishes for its sampler: the bytes it has read and parsed, and
+/// the requests it has answered and their bytes.
+#[derive(Default)]
+struct Held {
+    received_bytes: AtomicU64,
+    parsed: AtomicU64,
+    parsed_bytes: AtomicU64,
+    answered: AtomicU64,
+    answered_bytes: AtomicU64,
+}
+
 fn serve(
     mut stream: TcpStream,
     config: ServerConfig,
@@ -255,11 +275,33 @@ fn serve(
     stream.set_nodelay(true)?;
     stream.set_read_timeout(Some(POLL))?;
     stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+    let held = Held::default();
+    let done = AtomicBool::new(false);
+    #[cfg(unix)]
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&stream);
+    std::thread::scope(|s| {
+        #[cfg(unix)]
+        s.spawn(|| sample_held(fd, &held, &done, stats));
+        let served = serve_requests(&mut stream, config, stop, stats, epoch, &held);
+        done.store(true, Ordering::Relaxed);
+        served
+    })
+}
+
+// ANCHOR: serve
+fn serve_requests(
+    stream: &mut TcpStream,
+    config: ServerConfig,
+    stop: &AtomicBool,
+    stats: &Stats,
+    epoch: Instant,
+    held: &Held,
+) -> io::Result<()> {
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
     let mut chunk = vec![0u8; 1 << 16];
     let mut batch: Vec<Request> = Vec::with_capacity(config.batch_max);
     let mut out = Vec::with_capacity(1 << 12);
-    let mut start = 0;
+    let (mut start, mut batch_bytes) = (0, 0);
     loop {
         // Take every complete request already received, up to a batch.
         while batch.len() < config.batch_max {
@@ -267,7 +309,10 @@ fn serve(
                 .map_err(|e| io::Error::new(ErrorKind::InvalidData, e))?;
             let Some((req, used)) = parsed else { break };
             start += used;
+            batch_bytes += used;
             batch.push(req);
+            held.parsed.fetch_add(1, Ordering::Relaxed);
+            held.parsed_bytes.fetch_add(used as u64, Ordering::Relaxed);
         }
         if !batch.is_empty() {
             let served = batch.len() as u64;
@@ -283,6 +328,9 @@ fn serve(
             account(stats, epoch, began, Instant::now(), stalls);
             stats.batches.fetch_add(1, Ordering::Relaxed);
             stats.requests.fetch_add(served, Ordering::Relaxed);
+            held.answered.fetch_add(served, Ordering::Relaxed);
+            held.answered_bytes
+                .fetch_add(std::mem::take(&mut batch_bytes) as u64, Ordering::Relaxed);
             continue;
         }
         buf.drain(..start);
@@ -292,7 +340,10 @@ fn serve(
         }
         match stream.read(&mut chunk) {
             Ok(0) => return Ok(()),
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Ok(n) => {
+                buf.extend_from_slice(&chunk[..n]);
+                held.received_bytes.fetch_add(n as u64, Ordering::Relaxed);
+            }
             Err(e)
                 if matches!(
                     e.kind(),
@@ -303,6 +354,47 @@ fn serve(
     }
 }
 // ANCHOR_END: serve
+
+// ANCHOR: held
+/// The server's own count of the requests it holds, sampled every [`SAMPLE_EVERY`] until
+/// `done`: the bytes that have reached its socket (read, or waiting in the kernel's receive
+/// queue, `FIONREAD`) and are not yet answered, in requests of the mean size parsed so far.
+/// It is the L of Little's law from the server's side, measured without any of the load
+/// generator's timestamps. (A read between the counter and the `ioctl` moves bytes from one to
+/// the other; the error is one read's bytes in one sample.)
+#[cfg(unix)]
+fn sample_held(fd: std::os::fd::RawFd, held: &Held, done: &AtomicBool, stats: &Stats) {
+    let (mut samples, mut sum) = (0u64, 0.0f64);
+    while !done.load(Ordering::Relaxed) {
+        std::thread::sleep(SAMPLE_EVERY);
+        let answered_bytes = held.answered_bytes.load(Ordering::Relaxed);
+        let received = held.received_bytes.load(Ordering::Relaxed);
+        let mut unread: libc::c_int = 0;
+        // SAFETY: `fd` is the connection's socket, open for the whole scope this thread runs
+        // in; FIONREAD writes one `c_int` to the pointer, a live local.
+        if unsafe { libc::ioctl(fd, libc::FIONREAD, &mut unread) } != 0 {
+            continue;
+        }
+        let bytes = (received + u64::try_from(unread).unwrap_or(0)).saturating_sub(answered_bytes);
+        let (parsed, parsed_bytes) = (
+            held.parsed.load(Ordering::Relaxed),
+            held.parsed_bytes.load(Ordering::Relaxed),
+        );
+        let in_server = match (bytes, parsed) {
+            (0, _) => 0.0,
+            // Bytes before the first request was parsed: no size to count them in yet.
+            (_, 0) => continue,
+            (b, n) => b as f64 * n as f64 / parsed_bytes as f64,
+        };
+        samples += 1;
+        sum += in_server;
+    }
+    stats.held_samples.fetch_add(samples, Ordering::Relaxed);
+    stats
+        .held_sum_milli
+        .fetch_add((sum * 1000.0) as u64, Ordering::Relaxed);
+}
+// ANCHOR_END: held
 
 /// Adds one batch, served from `began` to `ended` with `stalls` in its spin, to `stats`.
 fn account(stats: &Stats, epoch: Instant, began: Instant, ended: Instant, stalls: Stalls) {

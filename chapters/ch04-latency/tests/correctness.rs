@@ -505,8 +505,7 @@ fn the_server_accounts_for_its_own_time() {
     }
     c.write_all(&wire).unwrap();
     assert_eq!(read_responses(&mut c, reqs.len()).len(), reqs.len());
-    let side = ServerSide::of(server.stats());
-    server.shutdown();
+    let side = ServerSide::of(&server.shutdown());
     assert_eq!((side.requests, side.batches), (20, 20));
     // Every request spun at least its 100 µs; busy time holds service time and stalls, and
     // the span holds the busy time.
@@ -518,6 +517,10 @@ fn the_server_accounts_for_its_own_time() {
     assert!(side.stalls == 0 || side.max_stall_ns >= STALL.as_nanos() as u64);
     // Equal service times have no variability to speak of.
     assert!(side.service_scv() < 0.5, "{side:?}");
+    // The server's own count of what it holds never exceeds what was sent.
+    if let Some(l) = side.held_mean {
+        assert!((0.0..=20.0).contains(&l), "{side:?}");
+    }
 }
 
 #[test]
@@ -700,6 +703,8 @@ fn short_runs_record_every_metric_the_chapter_declares() {
             "p99_batch_se_ns",
             "p999_batch_max_ns",
             "requests",
+            "little_server_l",
+            "little_server_vs_generator",
         ]) {
             let v = r.metrics.get(*name).copied();
             assert!(
@@ -713,6 +718,12 @@ fn short_runs_record_every_metric_the_chapter_declares() {
             (0.7..1.3).contains(&m("little_ratio")),
             "{}",
             m("little_ratio")
+        );
+        // The server's count leaves out only the answers on their way back: a little less.
+        assert!(
+            (0.5..1.3).contains(&m("little_server_vs_generator")),
+            "{}",
+            m("little_server_vs_generator")
         );
         let d = r
             .distribution
