@@ -173,8 +173,12 @@ fn the_server_answers_each_connection_in_order_and_shuts_down() {
     for chunk in wire.chunks(7) {
         a.write_all(chunk).unwrap();
     }
-    b.write_all(&wire).unwrap();
+    // The clock starts before the second connection's requests leave: its server thread cannot
+    // answer them all sooner than their service times add up to, however the threads are
+    // scheduled (a clock started after the write could start late, behind the server's
+    // real-time threads, and see less).
     let started = Instant::now();
+    b.write_all(&wire).unwrap();
     let from_a = read_responses(&mut a, reqs.len());
     let from_b = read_responses(&mut b, reqs.len());
     let expect: Vec<Response> = reqs.iter().map(answer).collect();
