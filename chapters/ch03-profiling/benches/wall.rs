@@ -356,7 +356,6 @@ fn main() {
     // Not `benchkit::main!`: the profiles follow criterion's benchmarks in the same process.
     benchkit::start(ch03::cases::all());
     let mode = Mode::from_env();
-    let text = input();
     let mut c = benchkit::config();
     phases(&mut c, &text);
     c.final_summary();

@@ -187,6 +187,34 @@ impl Drop for Ticker {
 }
 
 // ANCHOR: overhead
+/// `rounds` rounds of `calls` calls of `work` with `ticker` running and `calls` with it
+/// paused, in the order ABBA ABBA ...; returns the CPU time of the two halves, (running,
+/// paused).
+fn abba(
+    ticker: &mut Ticker,
+    rounds: usize,
+    calls: usize,
+    work: &mut impl FnMut(),
+) -> (Duration, Duration) {
+    let (mut on, mut off) = (Duration::ZERO, Duration::ZERO);
+    for round in 0..rounds {
+        let mut ticking = |work: &mut _| {
+            ticker.resume();
+            let t = time_calls(calls, work);
+            ticker.pause();
+            t
+        };
+        if round % 2 == 0 {
+            off += time_calls(calls, work);
+            on += ticking(work);
+        } else {
+            on += ticking(work);
+            off += time_calls(calls, work);
+        }
+    }
+    (on, off)
+}
+
 /// Measures the profiler's overhead at `hz` with signals from `source`: `rounds` rounds, each
 /// timing (in CPU time) `calls` calls of `work` with the profiler sampling and `calls` calls
 /// with its timer paused, in the order ABBA ABBA ..., so that a drift of the machine's speed
@@ -207,24 +235,9 @@ pub fn measure(
     calls: usize,
     mut work: impl FnMut(),
 ) -> Result<Overhead, pprof::Error> {
-    let (mut profiled, mut plain) = (Duration::ZERO, Duration::ZERO);
     let guard = start(hz)?;
     let mut ticker = Ticker::new(source, hz);
-    for round in 0..rounds {
-        let mut sampled = |work: &mut _| {
-            ticker.resume();
-            let t = time_calls(calls, work);
-            ticker.pause();
-            t
-        };
-        if round % 2 == 0 {
-            plain += time_calls(calls, &mut work);
-            profiled += sampled(&mut work);
-        } else {
-            profiled += sampled(&mut work);
-            plain += time_calls(calls, &mut work);
-        }
-    }
+    let (profiled, plain) = abba(&mut ticker, rounds, calls, &mut work);
     drop(ticker);
     let samples = sample_count(&guard)?;
     drop(guard);
@@ -285,23 +298,8 @@ pub fn measure_empty_handler(
     let rc = unsafe { libc::sigaction(libc::SIGPROF, &action, std::ptr::null_mut()) };
     assert_eq!(rc, 0, "sigaction(SIGPROF)");
     let before = EMPTY_HANDLED.load(std::sync::atomic::Ordering::Relaxed);
-    let (mut handled, mut plain) = (Duration::ZERO, Duration::ZERO);
     let mut ticker = Ticker::new(Source::Monotonic, hz);
-    for round in 0..rounds {
-        let mut signalled = |work: &mut _| {
-            ticker.resume();
-            let t = time_calls(calls, work);
-            ticker.pause();
-            t
-        };
-        if round % 2 == 0 {
-            plain += time_calls(calls, &mut work);
-            handled += signalled(&mut work);
-        } else {
-            handled += signalled(&mut work);
-            plain += time_calls(calls, &mut work);
-        }
-    }
+    let (handled, plain) = abba(&mut ticker, rounds, calls, &mut work);
     drop(ticker);
     let signals = EMPTY_HANDLED.load(std::sync::atomic::Ordering::Relaxed) - before;
     // The timer is gone; ignore a signal still on its way rather than let the default action
