@@ -17,8 +17,10 @@ pub fn sum_u32(x: &[u32]) -> u32 {
 // ANCHOR: indexed
 /// The wrapping sum of `a[i] - b[i]` over `0..n`, indexing both slices. Each `a[i]` and `b[i]`
 /// is a bounds check that may panic at exactly element `i`, after the elements before it have
-/// been added: the loop has three exits, the textbook case of a loop a vectoriser gives up on
-/// (the chapter measures whether this one does).
+/// been added: written so, the loop has three exits, the textbook case of a loop a vectoriser
+/// gives up on. LLVM computes where the first check would fail (`min(n, a.len(), b.len())`),
+/// vectorises the loop up to there and keeps the checks for the scalar rest; the chapter shows
+/// the listing.
 ///
 /// # Panics
 /// When `n` exceeds either length.

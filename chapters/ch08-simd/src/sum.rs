@@ -98,9 +98,11 @@ pub fn sum_auto_dispatch(x: &[f32]) -> f32 {
 // ANCHOR_END: dispatch_hand
 
 // ANCHOR: dispatch_multiversion
-/// The same three copies of [`sum_lanes`], compiled and dispatched by the `multiversion` crate:
-/// the attribute writes the copies, and a dispatcher that asks the CPU once and keeps the
-/// answer as a function pointer.
+/// Copies of [`sum_lanes`] compiled and dispatched by the `multiversion` crate: the attribute
+/// writes the copies, and a dispatcher that asks the CPU once and keeps the answer as a
+/// function pointer. Unlike the hand-written dispatch, the crate builds its AVX-512 copy with
+/// Ice Lake's whole set of AVX-512 extensions and picks it only on a CPU that has them all
+/// (unless built with `--cfg multiversion_allow_slow_avx512`); elsewhere it picks AVX2.
 #[multiversion::multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma"))]
 pub fn sum_auto_multiversion(x: &[f32]) -> f32 {
     sum_lanes::<AUTO_LANES>(x)
