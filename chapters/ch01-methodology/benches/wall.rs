@@ -123,8 +123,9 @@ fn sample_law(_: &mut Criterion) {
 // ANCHOR: hidden_run
 /// The hidden-variable experiment: the sort in child processes of this binary that differ only
 /// in the size of their environment (randomisation off), in nothing (randomisation off again),
-/// or in their random addresses (randomisation on); the three kinds interleaved, so that the
-/// machine's drift falls on all of them.
+/// or in their random addresses (randomisation on); the sizes in a random order and the
+/// controls spread evenly through them ([`ch01::hidden::schedule`]), so that the machine's
+/// drift falls on all three kinds alike.
 fn hidden_variable(_: &mut Criterion) {
     let all = ch01::cases::all();
     let kind = |f: &str| -> Vec<&benchkit::Case> {
@@ -144,12 +145,6 @@ fn hidden_variable(_: &mut Criterion) {
         benchkit::Mode::Full => 20,
     };
     let exe = std::env::current_exe().expect("the bench binary's path");
-    let base_env = ch01::hidden::env_bytes(
-        std::env::vars()
-            .collect::<Vec<_>>()
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str())),
-    );
     let measure = |case: &benchkit::Case, pad: usize, randomised: bool| {
         let _ = benchkit::id(case);
         let mut cmd = std::process::Command::new(&exe);
@@ -158,7 +153,7 @@ fn hidden_variable(_: &mut Criterion) {
                 ("median_ns", r.median_ns),
                 ("stack_offset", r.stack_offset as f64),
                 ("heap_offset", r.heap_offset as f64),
-                ("env_bytes", (base_env + pad) as f64),
+                ("env_bytes", r.env_bytes as f64),
                 ("measured", 1.0),
             ],
             // A machine that refuses personality(ADDR_NO_RANDOMIZE) (a container's seccomp
@@ -167,13 +162,12 @@ fn hidden_variable(_: &mut Criterion) {
         };
         benchkit::custom::record(&case.id.to_string(), &metrics);
     };
-    for (i, case) in env.iter().enumerate() {
-        measure(case, case.usize("pad_bytes"), false);
-        if let Some(r) = repeat.get(i) {
-            measure(r, 0, false);
-        }
-        if let Some(a) = aslr.get(i) {
-            measure(a, 0, true);
+    assert_eq!(repeat.len(), aslr.len(), "one randomised run per repeat");
+    for child in ch01::hidden::schedule(env.len(), repeat.len(), SORT_SEED) {
+        match child {
+            ch01::hidden::Child::Env(i) => measure(env[i], env[i].usize("pad_bytes"), false),
+            ch01::hidden::Child::Repeat(k) => measure(repeat[k], 0, false),
+            ch01::hidden::Child::Aslr(k) => measure(aslr[k], 0, true),
         }
     }
 }

@@ -36,14 +36,17 @@ pub struct Report {
     pub stack_offset: u64,
     /// The address of the sort's buffer, modulo 4096.
     pub heap_offset: u64,
+    /// The bytes of the child's own environment ([`env_bytes`]), the variables that start it
+    /// included.
+    pub env_bytes: u64,
 }
 
 impl Report {
     /// The line a child prints.
     pub fn to_line(&self) -> String {
         format!(
-            "hidden {} {} {}",
-            self.median_ns, self.stack_offset, self.heap_offset
+            "hidden {} {} {} {}",
+            self.median_ns, self.stack_offset, self.heap_offset, self.env_bytes
         )
     }
 
@@ -54,6 +57,7 @@ impl Report {
             median_ns: f.next()?.parse().ok()?,
             stack_offset: f.next()?.parse().ok()?,
             heap_offset: f.next()?.parse().ok()?,
+            env_bytes: f.next()?.parse().ok()?,
         };
         f.next().is_none().then_some(r)
     }
@@ -102,6 +106,7 @@ pub fn run_child(len: usize, seed: u64, per_sample: Duration) -> bool {
         median_ns: median(&times),
         stack_offset: (std::ptr::addr_of!(local) as u64) % 4096,
         heap_offset: (buf.as_ptr() as u64) % 4096,
+        env_bytes: env_bytes_os(std::env::vars_os()) as u64,
     };
     println!("{}", report.to_line());
     true
@@ -113,6 +118,51 @@ pub fn run_child(len: usize, seed: u64, per_sample: Duration) -> bool {
 pub fn env_bytes<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> usize {
     vars.into_iter().map(|(k, v)| k.len() + v.len() + 2).sum()
 }
+
+/// [`env_bytes`] of environment variables as the process has them (not necessarily UTF-8).
+fn env_bytes_os(vars: impl IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>) -> usize {
+    vars.into_iter().map(|(k, v)| k.len() + v.len() + 2).sum()
+}
+
+// ANCHOR: schedule
+/// One child of the experiment: environment size `i` of the sweep, identical repeat `k`, or
+/// randomised run `k`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Child {
+    /// The `i`-th environment size of the sweep.
+    Env(usize),
+    /// The `k`-th child with nothing changed.
+    Repeat(usize),
+    /// The `k`-th child with ASLR on.
+    Aslr(usize),
+}
+
+/// The order in which the experiment starts its children: the `envs` sizes in a random order
+/// from `seed`, so that no trend in the machine's speed lines up with the size, and the
+/// `controls` repeats and randomised runs spread evenly through them, a repeat and a
+/// randomised run together around the middle of each `envs / controls` sizes, so that the
+/// controls see the same stretch of the machine's drift as the sizes do.
+pub fn schedule(envs: usize, controls: usize, seed: u64) -> Vec<Child> {
+    let mut order: Vec<usize> = (0..envs).collect();
+    inputs::shuffle(&mut order, &mut inputs::Rng::new(seed));
+    let mut out = Vec::with_capacity(envs + 2 * controls);
+    let mut k = 0;
+    for (pos, &i) in order.iter().enumerate() {
+        // Control k goes before the size at position (2k + 1) * envs / (2 * controls).
+        while k < controls && pos >= (2 * k + 1) * envs / (2 * controls) {
+            out.push(Child::Repeat(k));
+            out.push(Child::Aslr(k));
+            k += 1;
+        }
+        out.push(Child::Env(i));
+    }
+    for k in k..controls {
+        out.push(Child::Repeat(k));
+        out.push(Child::Aslr(k));
+    }
+    out
+}
+// ANCHOR_END: schedule
 
 // ANCHOR: spawn
 /// Starts `program` as a child that takes `samples` samples, with [`PAD_ENV`] set to `pad`

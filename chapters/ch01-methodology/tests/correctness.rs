@@ -264,11 +264,59 @@ fn hidden_reports_read_back_and_environments_are_counted() {
         median_ns: 1234.5,
         stack_offset: 17,
         heap_offset: 4095,
+        env_bytes: 2900,
     };
     assert_eq!(Report::parse(&r.to_line()), Some(r));
-    assert_eq!(Report::parse("hidden 1 2"), None);
-    assert_eq!(Report::parse("hidden 1 2 3 4"), None);
-    assert_eq!(Report::parse("other 1 2 3"), None);
+    assert_eq!(Report::parse("hidden 1 2 3"), None);
+    assert_eq!(Report::parse("hidden 1 2 3 4 5"), None);
+    assert_eq!(Report::parse("other 1 2 3 4"), None);
     // "A=bc\0" and "D=\0".
     assert_eq!(env_bytes([("A", "bc"), ("D", "")]), 5 + 3);
+}
+
+#[test]
+fn hidden_schedule_runs_every_child_once_with_the_controls_spread_through_the_sweep() {
+    use ch01::hidden::{Child, schedule};
+    let envs = 33;
+    let controls = 8;
+    let order = schedule(envs, controls, 7);
+    assert_eq!(order.len(), envs + 2 * controls);
+    let mut sizes: Vec<usize> = order
+        .iter()
+        .filter_map(|c| match c {
+            Child::Env(i) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    // The sizes are not in their declared order...
+    assert_ne!(sizes, (0..envs).collect::<Vec<_>>());
+    // ...but each appears once.
+    sizes.sort_unstable();
+    assert_eq!(sizes, (0..envs).collect::<Vec<_>>());
+    // Control k: a repeat and a randomised run side by side, in order of k.
+    let at = |want: Child| order.iter().position(|&c| c == want).unwrap();
+    let mut before = Vec::new();
+    for k in 0..controls {
+        let r = at(Child::Repeat(k));
+        assert_eq!(at(Child::Aslr(k)), r + 1);
+        // How many sizes ran before it.
+        before.push(
+            order[..r]
+                .iter()
+                .filter(|c| matches!(c, Child::Env(_)))
+                .count(),
+        );
+    }
+    // Spread evenly: the first after about half a stretch of envs / controls sizes, the
+    // stretches between them equal to within one size, the last before the sweep ends.
+    let stretch = envs / controls;
+    assert!(before[0] >= 1 && before[0] <= stretch);
+    for w in before.windows(2) {
+        let gap = w[1] - w[0];
+        assert!(gap == stretch || gap == stretch + 1, "{before:?}");
+    }
+    assert!(before[controls - 1] < envs);
+    // A different seed, a different order of sizes; the same places for the controls.
+    let other = schedule(envs, controls, 8);
+    assert_ne!(order, other);
 }

@@ -181,8 +181,10 @@ fn perf_profile(mode: Mode) {
         ("available".to_string(), 1.0),
         ("samples".to_string(), p.folded.total() as f64),
         ("all_samples".to_string(), p.samples as f64),
-        ("samples_per_s".to_string(), p.samples_per_cpu_second()),
     ];
+    if let Some(rate) = p.samples_per_cpu_second() {
+        metrics.push(("samples_per_s".to_string(), rate));
+    }
     for (name, frame) in PHASE_NAMES.iter().zip(PHASES) {
         metrics.push((
             format!("{name}_pct"),

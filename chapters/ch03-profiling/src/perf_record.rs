@@ -23,15 +23,49 @@ pub struct PerfProfile {
     pub folded: Folded,
     /// Every sample perf recorded on the thread, inside `root` or not.
     pub samples: u64,
-    /// The CPU time the samples stand for: the sum of their periods, ns.
+    /// The sum of the samples' periods, ns. For `cpu-clock` at a requested rate the kernel
+    /// sets every period to one over that rate, so this divided by `samples` gives back the
+    /// request and says nothing about what was delivered; [`PerfProfile::child_cpu_ns`] does.
     pub sampled_ns: u64,
+    /// The CPU time the recorded program reported for itself at exit (`getrusage`, user and
+    /// system), ns; 0 when it reported none.
+    pub child_cpu_ns: u64,
 }
 
 impl PerfProfile {
-    /// Samples per second of the CPU time they stand for: the rate perf delivered.
-    pub fn samples_per_cpu_second(&self) -> f64 {
-        self.samples as f64 / (self.sampled_ns as f64 * 1e-9)
+    /// Samples per second of the recorded program's own CPU time: the rate perf delivered,
+    /// or `None` when the program did not report its CPU time.
+    pub fn samples_per_cpu_second(&self) -> Option<f64> {
+        (self.child_cpu_ns > 0).then(|| self.samples as f64 / (self.child_cpu_ns as f64 * 1e-9))
     }
+}
+
+/// The start of the line the recorded program prints at exit: its CPU time in ns.
+pub const CPU_LINE: &str = "ch03-perf-child-cpu-ns ";
+
+/// This process's CPU time so far (user and system, `getrusage(RUSAGE_SELF)`), ns.
+fn own_cpu_ns() -> u64 {
+    // SAFETY: `getrusage` writes one `rusage` into the zeroed value it is given and reads
+    // nothing else.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: as above; RUSAGE_SELF is a valid `who`.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
+        return 0;
+    }
+    let ns = |t: libc::timeval| {
+        u64::try_from(t.tv_sec).unwrap_or(0) * 1_000_000_000
+            + u64::try_from(t.tv_usec).unwrap_or(0) * 1_000
+    };
+    ns(ru.ru_utime) + ns(ru.ru_stime)
+}
+
+/// The CPU time a recorded program printed on its standard output ([`CPU_LINE`], anywhere in
+/// a line: a test harness may have printed on the same line before it), ns.
+pub fn parse_cpu_line(stdout: &str) -> Option<u64> {
+    stdout
+        .lines()
+        .find_map(|l| l.split_once(CPU_LINE).map(|(_, v)| v))
+        .and_then(|v| v.trim().parse().ok())
 }
 
 /// Whether `perf` runs here (`perf --version` succeeds).
@@ -75,8 +109,7 @@ pub fn record(
         .arg("--")
         .arg(program.get_program())
         .args(program.get_args())
-        .env(CHILD_ENV, duration.as_millis().to_string())
-        .stdout(Stdio::null());
+        .env(CHILD_ENV, duration.as_millis().to_string());
     for (k, v) in program.get_envs() {
         match v {
             Some(v) => cmd.env(k, v),
@@ -93,12 +126,15 @@ pub fn record(
     }
     let script = script(&data);
     let _ = std::fs::remove_file(&data);
-    parse_script(&script?, root).map_err(io::Error::other)
+    let mut profile = parse_script(&script?, root).map_err(io::Error::other)?;
+    profile.child_cpu_ns = parse_cpu_line(&String::from_utf8_lossy(&out.stdout)).unwrap_or(0);
+    Ok(profile)
 }
 // ANCHOR_END: record
 
 /// In the program [`record`] runs: when [`CHILD_ENV`] is set, runs `work` again and again for
-/// that many milliseconds and returns true (the caller then exits); otherwise returns false.
+/// that many milliseconds, prints its own CPU time ([`CPU_LINE`]) and returns true (the caller
+/// then exits); otherwise returns false.
 pub fn run_child(mut work: impl FnMut()) -> bool {
     let Some(ms) = std::env::var(CHILD_ENV)
         .ok()
@@ -110,6 +146,9 @@ pub fn run_child(mut work: impl FnMut()) -> bool {
     while t0.elapsed() < Duration::from_millis(ms) {
         work();
     }
+    // Written to the handle, not with `println!`, which a test harness captures.
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout().lock(), "{CPU_LINE}{}", own_cpu_ns());
     true
 }
 
@@ -178,5 +217,6 @@ pub fn parse_script(text: &str, root: &str) -> Result<PerfProfile, String> {
         folded,
         samples,
         sampled_ns,
+        child_cpu_ns: 0,
     })
 }

@@ -380,6 +380,15 @@ fn perf_scripts_fold_like_pprof_profiles() {
     assert_eq!(p.folded.inclusive("ch03::workload::parse"), 1);
     assert_eq!(p.folded.inclusive("ch03::workload::sort"), 1);
     assert!(parse_script("not a period\n", "x").is_err());
+    assert_eq!(p.child_cpu_ns, 0);
+    assert_eq!(p.samples_per_cpu_second(), None);
+    use ch03::perf_record::{CPU_LINE, parse_cpu_line};
+    assert_eq!(
+        parse_cpu_line(&format!("other\n{CPU_LINE}1234\n")),
+        Some(1234)
+    );
+    assert_eq!(parse_cpu_line(&format!("test x ... {CPU_LINE}56\n")), Some(56));
+    assert_eq!(parse_cpu_line("nothing here\n"), None);
 }
 
 /// The program `perf_record_samples_the_workload_where_perf_runs` runs under perf: this test
@@ -406,6 +415,10 @@ fn perf_record_samples_the_workload_where_perf_runs() {
         .expect("perf record samples a child process");
     assert!(p.samples > 0 && p.folded.total() > 0, "{p:?}");
     assert!(p.folded.total() <= p.samples);
+    // The child reported its CPU time: about the 300 ms it ran for (a busy loop; a shared
+    // machine may take some of it away), and the rate follows from it.
+    assert!(p.child_cpu_ns > 100_000_000, "{p:?}");
+    assert!(p.samples_per_cpu_second().is_some_and(|r| r > 0.0));
     let phases: u64 = ch03::workload::PHASES
         .iter()
         .map(|f| p.folded.inclusive(f))
