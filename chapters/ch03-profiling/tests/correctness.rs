@@ -387,7 +387,10 @@ fn perf_scripts_fold_like_pprof_profiles() {
         parse_cpu_line(&format!("other\n{CPU_LINE}1234\n")),
         Some(1234)
     );
-    assert_eq!(parse_cpu_line(&format!("test x ... {CPU_LINE}56\n")), Some(56));
+    assert_eq!(
+        parse_cpu_line(&format!("test x ... {CPU_LINE}56\n")),
+        Some(56)
+    );
     assert_eq!(parse_cpu_line("nothing here\n"), None);
 }
 
