@@ -342,13 +342,19 @@ pub fn process_clock_shortfall(
 
 // ANCHOR: budget
 /// The cost of one sample, in seconds of CPU per sample: the least-squares slope, through the
-/// origin, of the overhead (as a fraction) against the delivered samples per second. An
-/// overhead of 0.5% at 250 samples per second is 20 µs per sample.
+/// origin, of the overhead (as a fraction of the program's own time) against the samples per
+/// second of the program's own time. The delivered rate is counted per second of the profiled
+/// run, which the samples themselves lengthen by the overhead, so the work is sampled at the
+/// delivered rate times one plus the overhead; against that rate the overhead is the cost
+/// times the rate, with no term left over. An overhead of 0.5% at 250 samples per second of
+/// the program's work is 20 µs per sample.
 pub fn cost_per_sample(points: &[Overhead]) -> f64 {
     let (mut xy, mut xx) = (0.0, 0.0);
     for p in points {
-        xy += p.delivered_hz * p.overhead_pct / 100.0;
-        xx += p.delivered_hz * p.delivered_hz;
+        let overhead = p.overhead_pct / 100.0;
+        let per_work_second = p.delivered_hz * (1.0 + overhead);
+        xy += per_work_second * overhead;
+        xx += per_work_second * per_work_second;
     }
     xy / xx
 }

@@ -159,17 +159,25 @@ fn the_overhead_arithmetic() {
     assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
     assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), 2.5);
     assert!(median(&mut []).is_nan());
-    let p = |hz: f64, pct: f64| Overhead {
+    // A point of `hz` samples per second of the program's own work at `cost` seconds each:
+    // the overhead is hz × cost, and the rate delivered per second of the longer profiled run
+    // is lower by one plus the overhead.
+    let p = |hz: f64, cost: f64| Overhead {
         requested_hz: hz as i32,
-        overhead_pct: pct,
-        delivered_hz: hz,
+        overhead_pct: hz * cost * 100.0,
+        delivered_hz: hz / (1.0 + hz * cost),
         samples: 0,
         rounds: 1,
     };
-    // 20 µs per sample: 0.5% at 250 samples per second, 0.1% at 50.
-    let c = cost_per_sample(&[p(50.0, 0.1), p(250.0, 0.5)]);
+    // 20 µs per sample: 0.5% at 250 samples per second of work, 0.1% at 50.
+    let c = cost_per_sample(&[p(50.0, 20e-6), p(250.0, 20e-6)]);
     assert!((c - 20e-6).abs() < 1e-12, "{c}");
     assert!((max_rate_within(1.0, c) - 500.0).abs() < 1e-6);
+    // Where the overhead is large the correction matters: 40 µs at 10,000 samples per second
+    // of work is a 40% overhead at about 7,143 samples per profiled second, whose plain ratio
+    // would read 56 µs.
+    let c = cost_per_sample(&[p(1_000.0, 40e-6), p(10_000.0, 40e-6)]);
+    assert!((c - 40e-6).abs() < 1e-12, "{c}");
 }
 
 #[test]
