@@ -33,10 +33,12 @@ pub fn unit_is_time(u: &str) -> bool {
     matches!(u, "ns" | "us" | "ms" | "s")
 }
 
-/// Three significant digits (more before the point are kept).
+/// Three significant digits (more before the point are kept, with thousands separators).
 pub fn sig3(x: f64) -> String {
     let a = x.abs();
-    if a >= 100.0 || a == 0.0 {
+    if a >= 1000.0 {
+        count(x)
+    } else if a >= 100.0 || a == 0.0 {
         format!("{x:.0}")
     } else if a >= 10.0 {
         format!("{x:.1}")

@@ -65,10 +65,16 @@ pub fn included_paths(content: &str) -> Vec<String> {
 
 /// Whether `text` marks an mdBook anchor `name` (`ANCHOR: name` ... `ANCHOR_END: name`).
 fn has_anchor(text: &str, name: &str) -> bool {
+    // As mdBook reads them: the name is the word after the keyword, whatever comment syntax
+    // surrounds it (`// ANCHOR: x`, `/* ANCHOR: x */`, `# ANCHOR: x`).
     let marks = |kw: &str| {
         text.lines().any(|l| {
-            l.split_once(kw)
-                .is_some_and(|(_, rest)| rest.trim_start_matches(':').trim() == name)
+            l.split_once(kw).is_some_and(|(_, rest)| {
+                rest.trim_start()
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                    .next()
+                    == Some(name)
+            })
         })
     };
     marks("ANCHOR:") && marks("ANCHOR_END:")
@@ -316,6 +322,16 @@ pub fn build(ws: &Workspace, generated: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchors_are_found_in_any_comment_syntax() {
+        let rust = "// ANCHOR: kernel\nfn f() {}\n// ANCHOR_END: kernel\n";
+        let c = "/* ANCHOR: c_sum */\nint f(void);\n/* ANCHOR_END: c_sum */\n";
+        assert!(has_anchor(rust, "kernel"));
+        assert!(has_anchor(c, "c_sum"));
+        assert!(!has_anchor(c, "c"));
+        assert!(!has_anchor("// ANCHOR: kernel\n", "kernel"), "no end");
+    }
 
     #[test]
     fn included_paths_drop_anchors() {
