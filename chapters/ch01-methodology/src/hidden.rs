@@ -14,6 +14,7 @@
 //! [`run_child`] is what the child does: it times the chapter's sort and reports it with the
 //! addresses it ran at. [`spawn`] starts a child and reads its report.
 
+use std::ffi::OsStr;
 use std::io;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -106,7 +107,7 @@ pub fn run_child(len: usize, seed: u64, per_sample: Duration) -> bool {
         median_ns: median(&times),
         stack_offset: (std::ptr::addr_of!(local) as u64) % 4096,
         heap_offset: (buf.as_ptr() as u64) % 4096,
-        env_bytes: env_bytes_os(std::env::vars_os()) as u64,
+        env_bytes: env_bytes(std::env::vars_os()) as u64,
     };
     println!("{}", report.to_line());
     true
@@ -114,14 +115,13 @@ pub fn run_child(len: usize, seed: u64, per_sample: Duration) -> bool {
 // ANCHOR_END: child
 
 /// The bytes the environment takes on a new process's stack: every `NAME=value` string and its
-/// terminating zero.
-pub fn env_bytes<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> usize {
-    vars.into_iter().map(|(k, v)| k.len() + v.len() + 2).sum()
-}
-
-/// [`env_bytes`] of environment variables as the process has them (not necessarily UTF-8).
-fn env_bytes_os(vars: impl IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>) -> usize {
-    vars.into_iter().map(|(k, v)| k.len() + v.len() + 2).sum()
+/// terminating zero (the names and values as the process has them, not necessarily UTF-8).
+pub fn env_bytes<K: AsRef<OsStr>, V: AsRef<OsStr>>(
+    vars: impl IntoIterator<Item = (K, V)>,
+) -> usize {
+    vars.into_iter()
+        .map(|(k, v)| k.as_ref().len() + v.as_ref().len() + 2)
+        .sum()
 }
 
 // ANCHOR: schedule

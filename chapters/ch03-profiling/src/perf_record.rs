@@ -45,10 +45,11 @@ pub const CPU_LINE: &str = "ch03-perf-child-cpu-ns ";
 
 /// This process's CPU time so far (user and system, `getrusage(RUSAGE_SELF)`), ns.
 fn own_cpu_ns() -> u64 {
-    // SAFETY: `getrusage` writes one `rusage` into the zeroed value it is given and reads
-    // nothing else.
+    // SAFETY: `rusage` is a C struct of integers and `timeval`s, for which all zeros is a
+    // valid value.
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: as above; RUSAGE_SELF is a valid `who`.
+    // SAFETY: `getrusage` writes one `rusage` through the pointer, which points at a live,
+    // writable one; RUSAGE_SELF is a valid `who`.
     if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
         return 0;
     }
